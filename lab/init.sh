@@ -1,0 +1,149 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# /init of the lab's initramfs (run by busybox sh inside the emulated machine).
+#
+# It loads the KVM modules, runs the suite once per kvm_intel parameter set and
+# powers the machine off.  The host (lab/vmtest) learns everything it needs from
+# "LAB: " marker lines on the serial console; their grammar is documented in
+# lab/README.md and must stay in sync with parse_marker() in lab/vmtest.  The host
+# timestamps the markers itself: the guest clock is not wall time under Bochs.
+#
+# Input, written by the host into the initramfs:
+#   /lab/params   one kvm_intel parameter set per line (may be an empty line)
+#   /lab/tests    one run_tests.sh argument (test name or pattern) per line
+#   /lab/flags    "bisect" when run_tests.sh must get --bisect
+#   /lab/modules/ irqbypass.ko (optional), kvm.ko, kvm-intel.ko
+
+/bin/busybox mkdir -p /proc /sys /dev /tmp /bin /sbin /usr/bin /usr/sbin
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sysfs /sys
+/bin/busybox mount -t devtmpfs devtmpfs /dev
+/bin/busybox mount -t tmpfs tmpfs /tmp
+/bin/busybox --install -s
+
+# The kernel opened the console from the initramfs' built-in /dev/console before we
+# mounted devtmpfs over /dev; reopen it so that our output does not depend on that.
+exec </dev/console >/dev/console 2>&1
+
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp TMPDIR=/tmp
+
+lab()
+{
+	echo "LAB: $*"
+}
+
+# Print "LAB: <tag>: " in front of every line of stdin, so the host can tell the
+# lines of a failure report from the rest of the console.
+prefix()
+{
+	while IFS= read -r l; do
+		echo "LAB: $1: $l"
+	done
+}
+
+# Number of dmesg lines so far, to show only what a step added when it fails.
+dmesg_mark()
+{
+	dmesg | wc -l
+}
+
+dmesg_since()
+{
+	dmesg | tail -n +$(($1 + 1)) | tail -n 40 | prefix dmesg
+}
+
+# Never return: if /init exits the kernel panics, which the host would have to
+# tell apart from a real panic.
+finish()
+{
+	lab "poweroff"
+	sync
+	poweroff -f
+	while :; do sleep 1; done
+}
+
+lab "init"
+
+# Insert one module; on failure print insmod's own words and what it added to
+# dmesg, since kvm_intel explains refusals (no VMX, bad parameter) only there.
+load()
+{
+	mark=$(dmesg_mark)
+	if ! out=$(insmod "$@" 2>&1); then
+		[ -n "$out" ] && echo "$out" | prefix insmod
+		dmesg_since "$mark"
+		return 1
+	fi
+	return 0
+}
+
+base=
+for m in irqbypass kvm; do
+	[ -f /lab/modules/$m.ko ] || continue
+	if ! load /lab/modules/$m.ko; then
+		lab "modload failed $m.ko"
+		lab "done"
+		finish
+	fi
+	base="$base $m"
+done
+lab "modload ok$base"
+
+# The test arguments are kept one per line so that patterns with spaces or glob
+# characters reach run_tests.sh unchanged.
+set --
+grep -qx bisect /lab/flags 2>/dev/null && set -- --bisect
+while IFS= read -r t; do
+	set -- "$@" "$t"
+done </lab/tests
+
+# Parameters always shown after loading, plus those that the set names.
+SHOWN="nested ept vpid unrestricted_guest enable_shadow_vmcs eptad pml enable_apicv"
+SHOWN="$SHOWN preemption_timer flexpriority"
+
+i=0
+# fd 3: "read" inside the loop must not eat the tests' stdin or vice versa.
+while IFS= read -r params <&3; do
+	i=$((i + 1))
+	tag="set $i params \"$params\""
+	lab "$tag begin"
+	# $params is split into words on purpose: each word is one name=value.
+	# shellcheck disable=SC2086
+	if ! load /lab/modules/kvm-intel.ko nested=1 $params; then
+		lab "$tag modfail"
+		continue
+	fi
+	names=$SHOWN
+	for p in $params; do
+		case " $names " in
+		*" ${p%%=*} "*) ;;
+		*) names="$names ${p%%=*}" ;;
+		esac
+	done
+	vals=
+	for n in $names; do
+		f=/sys/module/kvm_intel/parameters/$n
+		[ -r "$f" ] && vals="$vals $n=$(cat "$f")"
+	done
+	lab "$tag loaded$vals"
+
+	mark=$(dmesg_mark)
+	/suite/run_tests.sh "$@" </dev/null
+	rc=$?
+	lab "$tag exit=$rc"
+	# A failed set often comes with a KVM warning; show it while it is fresh.
+	[ "$rc" -ne 0 ] && [ "$rc" -ne 125 ] && dmesg_since "$mark"
+
+	mark=$(dmesg_mark)
+	if ! out=$(rmmod kvm_intel 2>&1); then
+		echo "$out" | prefix rmmod
+		dmesg_since "$mark"
+		lab "$tag rmmodfail"
+		break
+	fi
+	lab "$tag end"
+done 3</lab/params
+
+lab "done"
+finish
