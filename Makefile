@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# kvm-nested-selftests.  Standalone:   make; ./run_tests.sh
+# Inside a kernel tree, as tools/testing/selftests/<dir>:
+#   make -C tools/testing/selftests TARGETS=<dir> run_tests
+# (lib.mk then provides all/run_tests/install/clean and KHDR_INCLUDES).
+
+TESTS := guest_smoke_test vmx_smoke_test
+
+LIB_SRCS := lib/ktap.c lib/scenario.c lib/test_util.c lib/guest_print.c \
+	    lib/string_override.c lib/page_table.c lib/page_pool.c lib/numa.c \
+	    lib/kvm_dev.c lib/kvm_vm.c lib/kvm_vcpu.c lib/kvm_exit.c \
+	    lib/ucall_guest.c lib/ucall_host.c \
+	    lib/x86/desc.c lib/x86/exception.c lib/x86/idt_entry.S lib/x86/vmx_entry.S \
+	    lib/x86/vmx.c lib/x86/vmx_caps.c lib/x86/vmx_setup.c lib/x86/vmx_requirements.c
+
+# Guest code must not use the red zone (exceptions push onto the stack) nor
+# a stack protector (no TLS in guests); the image is linked at fixed
+# addresses and copied into guest memory as it is (lib/kvm_vm.c).
+NST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
+	      -fno-stack-protector -fno-pie -mno-red-zone -fno-omit-frame-pointer \
+	      -fno-strict-aliasing -D_GNU_SOURCE -Iinclude -Ilib
+NST_LDFLAGS := -static -no-pie -pthread
+NST_LDLIBS := -lnuma
+
+ifneq ($(wildcard ../lib.mk),)
+# ---- inside tools/testing/selftests ----
+TEST_GEN_PROGS := $(addprefix x86/,$(TESTS))
+TEST_FILES := settings config
+include ../lib.mk
+
+CFLAGS += $(NST_CFLAGS) $(KHDR_INCLUDES)
+else
+# ---- standalone ----
+OUTPUT ?= $(CURDIR)/build
+CC ?= gcc
+CFLAGS ?=
+CFLAGS += $(NST_CFLAGS)
+INSTALL_PATH ?= $(CURDIR)/install
+TEST_GEN_PROGS := $(addprefix $(OUTPUT)/x86/,$(TESTS))
+
+all: $(TEST_GEN_PROGS)
+
+run_tests: all
+	OUTPUT=$(OUTPUT) ./run_tests.sh
+
+install: all
+	mkdir -p $(INSTALL_PATH)/x86
+	install -m 0755 $(TEST_GEN_PROGS) $(INSTALL_PATH)/x86/
+	install -m 0755 run_tests.sh $(INSTALL_PATH)/
+	install -m 0644 settings config $(INSTALL_PATH)/
+	printf '%s\n' $(addprefix x86/,$(TESTS)) > $(INSTALL_PATH)/kvm-nested-tests.list
+
+clean:
+	rm -rf $(OUTPUT)
+
+.PHONY: all run_tests install clean
+endif
+
+LIB_OBJS := $(patsubst %.S,$(OUTPUT)/%.o,$(LIB_SRCS:%.c=$(OUTPUT)/%.o))
+
+$(OUTPUT)/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -c -o $@ $<
+
+$(OUTPUT)/lib/%.o: lib/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -c -o $@ $<
+
+# These replace libc's: the compiler must not turn their loops into calls to themselves.
+$(OUTPUT)/lib/string_override.o: CFLAGS += -ffreestanding -fno-builtin \
+	-fno-tree-loop-distribute-patterns
+
+$(OUTPUT)/x86/%.o: x86/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -c -o $@ $<
+
+$(TEST_GEN_PROGS): $(OUTPUT)/x86/%: $(OUTPUT)/x86/%.o $(LIB_OBJS)
+	$(CC) $(NST_LDFLAGS) -o $@ $^ $(NST_LDLIBS)
+
+# ---- the project's own checks (standalone only) ----
+UNIT_TESTS := page_table_test guest_print_test ktap_test scenario_test
+UNIT_BINS := $(addprefix $(OUTPUT)/unit/,$(UNIT_TESTS))
+UNIT_LIB_OBJS := $(addprefix $(OUTPUT)/lib/,page_table.o guest_print.o ktap.o \
+	scenario.o test_util.o)
+
+$(OUTPUT)/unit/%.o: unit/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -c -o $@ $<
+
+$(OUTPUT)/unit/%: $(OUTPUT)/unit/%.o $(UNIT_LIB_OBJS) $(OUTPUT)/unit/stubs.o
+	$(CC) -o $@ $^
+
+unit: $(UNIT_BINS) all
+	OUTPUT=$(OUTPUT) unit/run.sh $(UNIT_BINS)
+
+vmtest: all
+	lab/vmtest $(VMTEST_ARGS)
+
+check: unit vmtest
+
+.PHONY: unit vmtest check
+
+-include $(LIB_OBJS:.o=.d) $(TEST_GEN_PROGS:=.d)

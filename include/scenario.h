@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A test binary is a table of scenarios.  test_main() reports one KTAP
+ * result per scenario, running each in a child process with a timeout, so
+ * that an assert, a crash or a hung guest ends that scenario alone.
+ *
+ * Every scenario can also run "inverted" (--self-check): the test then sets
+ * up the opposite of the architectural expectation (for example L1 expects
+ * the stale translation) and the scenario must FAIL.  That shows each check
+ * can fail; the self-check result is "ok" when the inverted run failed.
+ */
+#ifndef NST_SCENARIO_H
+#define NST_SCENARIO_H
+
+#include <stdbool.h>
+
+struct scenario {
+	const char *name;
+	const char *purpose;		/* one line: what the scenario checks */
+	void (*run)(const struct scenario *s);
+	const void *arg;		/* per-row parameters of a table-driven test */
+	bool no_inverted;		/* has no inverted variant (e.g. pure setup) */
+	unsigned int timeout;		/* seconds; 0 for the default */
+};
+
+struct test_option {
+	const char *name;		/* long option, without "--" */
+	const char *help;
+	/* Parses the option's argument; returns false if it is invalid. */
+	bool (*parse)(const char *arg);
+};
+
+struct test_suite {
+	const char *name;
+	/* Returns NULL when the host can run the suite, else what is missing. */
+	const char *(*requirements)(void);
+	const struct scenario *scenarios;
+	unsigned int nr_scenarios;
+	const struct test_option *options;	/* test-specific, NULL-terminated */
+};
+
+int test_main(const struct test_suite *suite, int argc, char **argv);
+
+/* True while the current scenario runs inverted (--self-check). */
+bool scenario_inverted(void);
+
+/*
+ * Marks the rest of the current scenario as checking a rule that the
+ * running kernel is known to break: a failure is then reported as XFAIL
+ * with @reason, a pass as XPASS.  Call only from a known-failures table.
+ */
+void scenario_expect_failure(const char *reason);
+
+/* Default per-scenario timeout, seconds (-T, or NST_SCENARIO_TIMEOUT). */
+unsigned int scenario_default_timeout(void);
+
+#endif /* NST_SCENARIO_H */

@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * VMX for L1 guest code: instruction wrappers, capabilities, VMX operation
+ * and vmcs12 setup, and the L2 run loop.
+ *
+ * A minimal L1:
+ *
+ *	struct vmx_vcpu *vmx = vmx_enable();
+ *	struct vmcs12 *v = vmx_vmcs_create(vmx, &(struct l2_setup){
+ *			.mode = L2_LONG_MODE, .entry = l2_code });
+ *	GUEST_ASSERT_EQ(vmx_run(vmx, v), EXIT_REASON_VMCALL);
+ *	vmx_skip_instruction();
+ *	vmx_disable(vmx);
+ */
+#ifndef NST_X86_VMX_H
+#define NST_X86_VMX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "x86/processor.h"
+#include "x86/vmcs.h"
+
+/* Result of a VMX instruction (SDM Vol. 3C 31.2). */
+enum vmx_status {
+	VMX_OK = 0,
+	VMX_FAIL_INVALID = 1,	/* CF=1: no current VMCS or bad pointer */
+	VMX_FAIL_VALID = 2,	/* ZF=1: see VM_INSTRUCTION_ERROR */
+};
+
+#define VMX_ASM_STATUS							\
+	"setc %[cf]\n\tsetz %[zf]"
+
+static inline enum vmx_status vmx_status_of(uint8_t cf, uint8_t zf)
+{
+	return cf ? VMX_FAIL_INVALID : zf ? VMX_FAIL_VALID : VMX_OK;
+}
+
+static inline enum vmx_status vmxon(uint64_t pa)
+{
+	uint8_t cf, zf;
+
+	asm volatile("vmxon %[pa]\n\t" VMX_ASM_STATUS
+		     : [cf] "=qm"(cf), [zf] "=qm"(zf) : [pa] "m"(pa) : "cc", "memory");
+	return vmx_status_of(cf, zf);
+}
+
+static inline enum vmx_status vmxoff(void)
+{
+	uint8_t cf, zf;
+
+	asm volatile("vmxoff\n\t" VMX_ASM_STATUS
+		     : [cf] "=qm"(cf), [zf] "=qm"(zf) : : "cc", "memory");
+	return vmx_status_of(cf, zf);
+}
+
+static inline enum vmx_status vmclear(uint64_t pa)
+{
+	uint8_t cf, zf;
+
+	asm volatile("vmclear %[pa]\n\t" VMX_ASM_STATUS
+		     : [cf] "=qm"(cf), [zf] "=qm"(zf) : [pa] "m"(pa) : "cc", "memory");
+	return vmx_status_of(cf, zf);
+}
+
+static inline enum vmx_status vmptrld(uint64_t pa)
+{
+	uint8_t cf, zf;
+
+	asm volatile("vmptrld %[pa]\n\t" VMX_ASM_STATUS
+		     : [cf] "=qm"(cf), [zf] "=qm"(zf) : [pa] "m"(pa) : "cc", "memory");
+	return vmx_status_of(cf, zf);
+}
+
+static inline enum vmx_status vmptrst(uint64_t *pa)
+{
+	uint8_t cf, zf;
+
+	asm volatile("vmptrst %[pa]\n\t" VMX_ASM_STATUS
+		     : [cf] "=qm"(cf), [zf] "=qm"(zf), [pa] "=m"(*pa) : : "cc", "memory");
+	return vmx_status_of(cf, zf);
+}
+
+static inline enum vmx_status vmread_status(uint64_t field, uint64_t *value)
+{
+	uint8_t cf, zf;
+
+	asm volatile("vmread %[field], %[value]\n\t" VMX_ASM_STATUS
+		     : [cf] "=qm"(cf), [zf] "=qm"(zf), [value] "=rm"(*value)
+		     : [field] "r"(field) : "cc", "memory");
+	return vmx_status_of(cf, zf);
+}
+
+static inline enum vmx_status vmwrite_status(uint64_t field, uint64_t value)
+{
+	uint8_t cf, zf;
+
+	asm volatile("vmwrite %[value], %[field]\n\t" VMX_ASM_STATUS
+		     : [cf] "=qm"(cf), [zf] "=qm"(zf)
+		     : [value] "rm"(value), [field] "r"(field) : "cc", "memory");
+	return vmx_status_of(cf, zf);
+}
+
+static inline enum vmx_status invept(uint64_t type, uint64_t eptp)
+{
+	struct { uint64_t eptp, reserved; } desc = { eptp, 0 };
+	uint8_t cf, zf;
+
+	asm volatile("invept %[desc], %[type]\n\t" VMX_ASM_STATUS
+		     : [cf] "=qm"(cf), [zf] "=qm"(zf)
+		     : [desc] "m"(desc), [type] "r"(type) : "cc", "memory");
+	return vmx_status_of(cf, zf);
+}
+
+static inline enum vmx_status invvpid(uint64_t type, uint16_t vpid, uint64_t gla)
+{
+	struct { uint64_t vpid, gla; } desc = { vpid, gla };
+	uint8_t cf, zf;
+
+	asm volatile("invvpid %[desc], %[type]\n\t" VMX_ASM_STATUS
+		     : [cf] "=qm"(cf), [zf] "=qm"(zf)
+		     : [desc] "m"(desc), [type] "r"(type) : "cc", "memory");
+	return vmx_status_of(cf, zf);
+}
+
+/* VMREAD/VMWRITE that assert success, with the field in the report. */
+uint64_t vmread(uint64_t field);
+void vmwrite(uint64_t field, uint64_t value);
+/* VM_INSTRUCTION_ERROR of the current VMCS. */
+uint32_t vmx_instruction_error(void);
+
+/* The VMX capability MSRs (SDM Vol. 3C Appendix A). */
+struct vmx_caps {
+	uint64_t basic;
+	uint64_t pin, proc, proc2, exit, entry;	/* allowed-0 low, allowed-1 high */
+	uint64_t misc;
+	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+	uint64_t ept_vpid;
+	uint64_t vmcs_enum;
+};
+
+#define VMX_BASIC_REVISION(b)		((uint32_t)(b) & 0x7fffffff)
+#define VMX_BASIC_TRUE_CTLS		(1ull << 55)
+#define VMX_MISC_PREEMPT_SHIFT(m)	((m) & 0x1f)
+
+/* IA32_VMX_EPT_VPID_CAP bits (SDM Vol. 3C A.10). */
+#define VMX_EPT_EXEC_ONLY		(1ull << 0)
+#define VMX_EPT_PWL4			(1ull << 6)
+#define VMX_EPT_MT_UC			(1ull << 8)
+#define VMX_EPT_MT_WB			(1ull << 14)
+#define VMX_EPT_2M_PAGE			(1ull << 16)
+#define VMX_EPT_1G_PAGE			(1ull << 17)
+#define VMX_EPT_INVEPT			(1ull << 20)
+#define VMX_EPT_AD			(1ull << 21)
+#define VMX_EPT_INVEPT_SINGLE		(1ull << 25)
+#define VMX_EPT_INVEPT_GLOBAL		(1ull << 26)
+#define VMX_VPID_INVVPID		(1ull << 32)
+#define VMX_VPID_INVVPID_ADDR		(1ull << 40)
+#define VMX_VPID_INVVPID_SINGLE		(1ull << 41)
+#define VMX_VPID_INVVPID_ALL		(1ull << 42)
+#define VMX_VPID_INVVPID_SINGLE_NG	(1ull << 43)
+
+/* Which control field a capability query is about. */
+enum vmx_ctl {
+	VMX_CTL_PIN,
+	VMX_CTL_PROC,
+	VMX_CTL_PROC2,
+	VMX_CTL_EXIT,
+	VMX_CTL_ENTRY,
+};
+
+/*
+ * Fills @caps with @read_msr (rdmsr in L1, the feature MSRs on the host);
+ * the TRUE_* controls MSRs are used when IA32_VMX_BASIC[55] says they exist.
+ * Returns false if an MSR cannot be read.
+ */
+bool vmx_caps_read(struct vmx_caps *caps, bool (*read_msr)(uint32_t msr, uint64_t *val));
+/* The capabilities, read by rdmsr in L1 (cached). */
+const struct vmx_caps *vmx_caps(void);
+bool vmx_ctl_allowed1(const struct vmx_caps *caps, enum vmx_ctl ctl, uint32_t bits);
+bool vmx_ctl_allowed0(const struct vmx_caps *caps, enum vmx_ctl ctl, uint32_t bits);
+/* @want plus the bits that must be 1, minus those that must be 0. */
+uint32_t vmx_ctl_adjust(const struct vmx_caps *caps, enum vmx_ctl ctl, uint32_t want);
+/* Secondary controls are usable only if "activate secondary controls" may be 1. */
+bool vmx_has_proc2(const struct vmx_caps *caps, uint32_t bits);
+
+/* L2's general-purpose registers, saved and loaded around each VM entry. */
+struct vmx_l2_regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+/* The paging mode L2 starts in. */
+enum l2_mode {
+	L2_LONG_MODE,	/* IA-32e mode guest, 4-level paging */
+	L2_PAE_MODE,	/* 32-bit protected mode, PAE paging, PDPTEs in the VMCS */
+};
+
+/* One vmcs12 as L1 manages it. */
+struct vmcs12 {
+	uint64_t pa;			/* the VMCS region */
+	bool launched;			/* VMLAUNCH succeeded since the last VMCLEAR */
+	enum l2_mode mode;
+	uint64_t host_rsp;		/* HOST_RSP as last written */
+	struct vmx_l2_regs regs;
+};
+
+/* What L1 asks of a new vmcs12. */
+struct l2_setup {
+	enum l2_mode mode;
+	void *entry;			/* L2's first instruction */
+	uint64_t stack_top;		/* 0: a new stack */
+	uint64_t cr3;			/* L2's paging root; 0: L1's CR3 (long mode only) */
+	uint32_t pin, proc, proc2;	/* controls wanted besides the defaults */
+	uint32_t exit, entry_ctls;
+};
+
+/* L1's VMX state: VMXON region and the capability snapshot. */
+struct vmx_vcpu {
+	uint64_t vmxon_pa;
+	const struct vmx_caps *caps;
+	struct vmcs12 *current;
+	uint64_t msr_bitmap;		/* all zero: no MSR access exits */
+	uint64_t io_bitmap_a, io_bitmap_b;
+};
+
+/*
+ * Enters VMX operation: IA32_FEATURE_CONTROL, CR0/CR4 fixed bits, CR4.VMXE,
+ * VMXON.  Skips the scenario (GUEST_SKIP) when VMX is not usable.
+ */
+struct vmx_vcpu *vmx_enable(void);
+void vmx_disable(struct vmx_vcpu *vmx);
+
+/* Allocates, VMCLEARs, VMPTRLDs and fills a vmcs12 for @setup. */
+struct vmcs12 *vmx_vmcs_create(struct vmx_vcpu *vmx, const struct l2_setup *setup);
+/* VMPTRLD of @v (after which it is the current VMCS). */
+void vmx_vmcs_load(struct vmx_vcpu *vmx, struct vmcs12 *v);
+/* VMCLEAR of @v: its launch state becomes "clear". */
+void vmx_vmcs_clear(struct vmx_vcpu *vmx, struct vmcs12 *v);
+
+/*
+ * Enters L2 with @v (VMLAUNCH or VMRESUME as its launch state requires)
+ * and returns the full exit reason after the VM exit.  A VMfail asserts,
+ * with the VM-instruction error; a failed VM entry returns the exit
+ * reason with EXIT_REASON_FAILED_ENTRY set.
+ */
+uint32_t vmx_run(struct vmx_vcpu *vmx, struct vmcs12 *v);
+/* Low level: 0 after a VM exit, else the VMfail status; regs in/out. */
+int vmx_enter(struct vmx_l2_regs *regs, int resume, uint64_t *host_rsp);
+
+/* Advances GUEST_RIP past the instruction that caused the exit. */
+void vmx_skip_instruction(void);
+/* Asserts that the last exit had basic reason @reason; reports L2 exceptions. */
+void __vmx_assert_exit(const char *file, int line, uint32_t got, uint32_t want);
+#define vmx_assert_exit(got, want)	__vmx_assert_exit(__FILE__, __LINE__, got, want)
+const char *vmx_exit_reason_name(uint32_t reason);
+
+/* The host address L1 must give HOST_RIP: where VM exits land. */
+extern char vmx_exit_landing[];
+
+#endif /* NST_X86_VMX_H */

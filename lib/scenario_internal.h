@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Between the scenario runner and the host assert code. */
+#ifndef NST_SCENARIO_INTERNAL_H
+#define NST_SCENARIO_INTERNAL_H
+
+/*
+ * Ends the current scenario with a kselftest code (KSFT_FAIL or KSFT_SKIP)
+ * and, for a skip, its reason.  Outside a scenario it ends the program.
+ */
+void scenario_end(int code, const char *reason) __attribute__((noreturn));
+
+#endif /* NST_SCENARIO_INTERNAL_H */

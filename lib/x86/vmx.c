@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* L1's VMX run loop and exit reporting. */
+#include "ucall.h"
+#include "x86/vmx.h"
+
+uint64_t vmread(uint64_t field)
+{
+	enum vmx_status s;
+	uint64_t value;
+
+	s = vmread_status(field, &value);
+	GUEST_ASSERT_MSG(s == VMX_OK, "VMREAD of field 0x%llx failed (%d, error %u)",
+			 (unsigned long long)field, s, s == VMX_FAIL_VALID ?
+			 vmx_instruction_error() : 0);
+	return value;
+}
+
+void vmwrite(uint64_t field, uint64_t value)
+{
+	enum vmx_status s = vmwrite_status(field, value);
+
+	GUEST_ASSERT_MSG(s == VMX_OK, "VMWRITE of 0x%llx to field 0x%llx failed (%d, error %u)",
+			 (unsigned long long)value, (unsigned long long)field, s,
+			 s == VMX_FAIL_VALID ? vmx_instruction_error() : 0);
+}
+
+uint32_t vmx_instruction_error(void)
+{
+	uint64_t err = 0;
+
+	vmread_status(VM_INSTRUCTION_ERROR, &err);
+	return err;
+}
+
+void vmx_vmcs_load(struct vmx_vcpu *vmx, struct vmcs12 *v)
+{
+	enum vmx_status s = vmptrld(v->pa);
+
+	GUEST_ASSERT_MSG(s == VMX_OK, "VMPTRLD 0x%llx failed (%d)", (unsigned long long)v->pa, s);
+	vmx->current = v;
+}
+
+void vmx_vmcs_clear(struct vmx_vcpu *vmx, struct vmcs12 *v)
+{
+	enum vmx_status s = vmclear(v->pa);
+
+	GUEST_ASSERT_MSG(s == VMX_OK, "VMCLEAR 0x%llx failed (%d)", (unsigned long long)v->pa, s);
+	v->launched = false;
+	if (vmx->current == v)
+		vmx->current = NULL;
+}
+
+uint32_t vmx_run(struct vmx_vcpu *vmx, struct vmcs12 *v)
+{
+	uint32_t reason;
+	int r;
+
+	if (vmx->current != v)
+		vmx_vmcs_load(vmx, v);
+	r = vmx_enter(&v->regs, v->launched, &v->host_rsp);
+	GUEST_ASSERT_MSG(!r, "%s failed: %s, VM-instruction error %u",
+			 v->launched ? "VMRESUME" : "VMLAUNCH",
+			 r == VMX_FAIL_INVALID ? "VMfailInvalid" : "VMfailValid",
+			 r == VMX_FAIL_VALID ? vmx_instruction_error() : 0);
+	reason = vmread(VM_EXIT_REASON);
+	/* A VM entry that fails while loading guest state leaves the launch state alone. */
+	if (!(reason & EXIT_REASON_FAILED_ENTRY))
+		v->launched = true;
+	return reason;
+}
+
+void vmx_skip_instruction(void)
+{
+	vmwrite(GUEST_RIP, vmread(GUEST_RIP) + vmread(VM_EXIT_INSTRUCTION_LEN));
+}
+
+const char *vmx_exit_reason_name(uint32_t reason)
+{
+	static const char * const names[] = {
+		[EXIT_REASON_EXCEPTION_NMI] = "EXCEPTION_NMI",
+		[EXIT_REASON_EXTERNAL_INTERRUPT] = "EXTERNAL_INTERRUPT",
+		[EXIT_REASON_TRIPLE_FAULT] = "TRIPLE_FAULT",
+		[EXIT_REASON_INTR_WINDOW] = "INTR_WINDOW",
+		[EXIT_REASON_CPUID] = "CPUID",
+		[EXIT_REASON_HLT] = "HLT",
+		[EXIT_REASON_INVLPG] = "INVLPG",
+		[EXIT_REASON_RDPMC] = "RDPMC",
+		[EXIT_REASON_RDTSC] = "RDTSC",
+		[EXIT_REASON_VMCALL] = "VMCALL",
+		[EXIT_REASON_CR_ACCESS] = "CR_ACCESS",
+		[EXIT_REASON_DR_ACCESS] = "DR_ACCESS",
+		[EXIT_REASON_IO_INSTRUCTION] = "IO_INSTRUCTION",
+		[EXIT_REASON_MSR_READ] = "MSR_READ",
+		[EXIT_REASON_MSR_WRITE] = "MSR_WRITE",
+		[EXIT_REASON_INVALID_STATE] = "INVALID_GUEST_STATE",
+		[EXIT_REASON_MSR_LOAD_FAIL] = "MSR_LOAD_FAIL",
+		[EXIT_REASON_MONITOR_TRAP_FLAG] = "MONITOR_TRAP_FLAG",
+		[EXIT_REASON_PAUSE] = "PAUSE",
+		[EXIT_REASON_GDTR_IDTR] = "GDTR_IDTR",
+		[EXIT_REASON_LDTR_TR] = "LDTR_TR",
+		[EXIT_REASON_EPT_VIOLATION] = "EPT_VIOLATION",
+		[EXIT_REASON_EPT_MISCONFIG] = "EPT_MISCONFIG",
+		[EXIT_REASON_RDTSCP] = "RDTSCP",
+		[EXIT_REASON_PREEMPTION_TIMER] = "PREEMPTION_TIMER",
+		[EXIT_REASON_WBINVD] = "WBINVD",
+		[EXIT_REASON_RDRAND] = "RDRAND",
+		[EXIT_REASON_INVPCID] = "INVPCID",
+		[EXIT_REASON_RDSEED] = "RDSEED",
+	};
+	uint32_t basic = EXIT_REASON_BASIC(reason);
+
+	if (basic < sizeof(names) / sizeof(names[0]) && names[basic])
+		return names[basic];
+	return "?";
+}
+
+void __vmx_assert_exit(const char *file, int line, uint32_t got, uint32_t want)
+{
+	uint32_t info;
+
+	if (got == want)
+		return;
+	if (got & EXIT_REASON_FAILED_ENTRY)
+		ucall_assert(file, line, "VM entry", "VM entry failed: reason %u (%s), "
+			     "qualification 0x%llx; wanted exit %u (%s)",
+			     EXIT_REASON_BASIC(got), vmx_exit_reason_name(got),
+			     (unsigned long long)vmread(EXIT_QUALIFICATION), want,
+			     vmx_exit_reason_name(want));
+	if (got == EXIT_REASON_EXCEPTION_NMI) {
+		info = vmread(VM_EXIT_INTR_INFO);
+		ucall_assert(file, line, "VM exit", "L2 took exception %u (error code 0x%llx) "
+			     "at rip 0x%llx, qualification 0x%llx; wanted exit %u (%s)",
+			     info & INTR_INFO_VECTOR_MASK,
+			     (unsigned long long)(info & INTR_INFO_ERROR_CODE_VALID ?
+						  vmread(VM_EXIT_INTR_ERROR_CODE) : 0),
+			     (unsigned long long)vmread(GUEST_RIP),
+			     (unsigned long long)vmread(EXIT_QUALIFICATION), want,
+			     vmx_exit_reason_name(want));
+	}
+	ucall_assert(file, line, "VM exit", "exit reason %u (%s) at L2 rip 0x%llx, "
+		     "qualification 0x%llx; wanted %u (%s)", got, vmx_exit_reason_name(got),
+		     (unsigned long long)vmread(GUEST_RIP),
+		     (unsigned long long)vmread(EXIT_QUALIFICATION), want,
+		     vmx_exit_reason_name(want));
+}

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Host side: does this KVM offer nested VMX to its guests? */
+#include "kvm_util.h"
+#include "x86/vmx.h"
+#include "x86/vmx_host.h"
+
+static bool host_feature_msr(uint32_t msr, uint64_t *val)
+{
+	return kvm_get_feature_msr(msr, val);
+}
+
+bool host_vmx_caps(struct vmx_caps *caps)
+{
+	return vmx_caps_read(caps, host_feature_msr);
+}
+
+const char *vmx_requirement_problem(void)
+{
+	const struct kvm_cpuid_entry2 *leaf1;
+	const char *problem = kvm_requirement_problem();
+	struct vmx_caps caps;
+
+	if (problem)
+		return problem;
+	leaf1 = kvm_cpuid_entry(kvm_supported_cpuid(), 1, 0);
+	if (!leaf1 || !(leaf1->ecx & CPUID_1_ECX_VMX))
+		return "KVM offers no VMX to guests (needs an Intel host with kvm_intel nested=1)";
+	if (!kvm_check_cap(KVM_CAP_GET_MSR_FEATURES) || !host_vmx_caps(&caps))
+		return "KVM does not report the VMX capability MSRs (KVM_GET_MSR_FEATURE_INDEX_LIST)";
+	return NULL;
+}
