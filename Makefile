@@ -89,7 +89,7 @@ $(OUTPUT)/unit/%.o: unit/%.c
 	$(CC) $(CFLAGS) -MMD -c -o $@ $<
 
 $(OUTPUT)/unit/%: $(OUTPUT)/unit/%.o $(UNIT_LIB_OBJS) $(OUTPUT)/unit/stubs.o
-	$(CC) -o $@ $^
+	$(CC) -no-pie -o $@ $^
 
 unit: $(UNIT_BINS) all
 	OUTPUT=$(OUTPUT) unit/run.sh $(UNIT_BINS)
@@ -100,5 +100,6 @@ vmtest: all
 check: unit vmtest
 
 .PHONY: unit vmtest check
+.SECONDARY:
 
 -include $(LIB_OBJS:.o=.d) $(TEST_GEN_PROGS:=.d)

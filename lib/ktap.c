@@ -31,7 +31,7 @@ void ktap_plan_skip_all(struct ktap *k, const char *reason)
 void ktap_report(struct ktap *k, enum ktap_result result, const char *name,
 		 const char *reason)
 {
-	static const char * const directive[] = {
+	static const char * const directive[KTAP_XPASS + 1] = {
 		[KTAP_SKIP] = "SKIP",
 		[KTAP_XFAIL] = "XFAIL",
 	};
