@@ -16,6 +16,8 @@
 #include "page_pool.h"
 #include "x86/desc.h"
 
+#define VM_TSS_ADDR	0xfffbd000ul
+
 static void vm_ioctl(struct kvm_vm *vm, unsigned long cmd, void *arg, const char *name)
 {
 	int r = ioctl(vm->fd, cmd, arg);
@@ -152,6 +154,12 @@ struct kvm_vm *vm_create_opts(const struct vm_options *opts)
 	TEST_ASSERT(vm->fd >= 0, "KVM_CREATE_VM");
 	if (kvm_check_cap(KVM_CAP_IRQCHIP))
 		vm_ioctl(vm, KVM_CREATE_IRQCHIP, NULL, "KVM_CREATE_IRQCHIP");
+	/*
+	 * VMX without unrestricted guest needs a 3-page TSS area for real mode
+	 * (api.rst, KVM_SET_TSS_ADDR); put it below 4 GiB, far above guest memory.
+	 */
+	if (kvm_check_cap(KVM_CAP_SET_TSS_ADDR))
+		TEST_ASSERT(ioctl(vm->fd, KVM_SET_TSS_ADDR, VM_TSS_ADDR) >= 0, "KVM_SET_TSS_ADDR");
 
 	vm_add_memslot(vm, 0, 0, vm->mem_size);
 	image_end = load_own_image(vm);

@@ -6,6 +6,7 @@
 #include "kvm_util.h"
 #include "scenario.h"
 #include "ucall.h"
+#include "x86/exception.h"
 #include "x86/vmx.h"
 #include "x86/vmx_host.h"
 
@@ -24,11 +25,13 @@ static void l2_vmcall_loop(void)
 static void l1_vmxon_vmxoff(void)
 {
 	struct vmx_vcpu *vmx = vmx_enable();
+	uint8_t vector;
 
-	/* SDM Vol. 3C 24.7: CR4.VMXE stays set in VMX operation. */
-	GUEST_ASSERT(read_cr4() & X86_CR4_VMXE);
 	vmx_disable(vmx);
-	GUEST_ASSERT_EQ(vmxon(vmx->vmxon_pa) == VMX_OK, !inverted);
+	/* SDM Vol. 3C 31.3, VMXON: #UD if CR4.VMXE = 0. */
+	vector = guest_asm_safe("vmxon %[pa]", : : [pa] "m"(vmx->vmxon_pa) : "memory");
+	GUEST_ASSERT_EQ(vector, inverted ? NO_EXCEPTION : UD_VECTOR);
+	vmx_disable(vmx_enable());
 	GUEST_DONE();
 }
 
