@@ -23,6 +23,13 @@ NST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-missing
 NST_LDFLAGS := -static -no-pie -pthread
 NST_LDLIBS := -lnuma
 
+# libnuma-dev provides numa.h and the static libnuma.a.
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+ifeq ($(shell echo '\#include <numa.h>' | $(or $(CC),cc) -E -x c - >/dev/null 2>&1 && echo y),)
+$(error numa.h not found: install libnuma-dev (Debian/Ubuntu), numactl-devel (Fedora) or numactl (Arch))
+endif
+endif
+
 ifneq ($(wildcard ../lib.mk),)
 # ---- inside tools/testing/selftests ----
 TEST_GEN_PROGS := $(addprefix x86/,$(TESTS))
