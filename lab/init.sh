@@ -12,7 +12,10 @@
 # Input, written by the host into the initramfs:
 #   /lab/params   one kvm_intel parameter set per line (may be an empty line)
 #   /lab/tests    one run_tests.sh argument (test name or pattern) per line
-#   /lab/flags    "bisect" when run_tests.sh must get --bisect
+#   /lab/args     more run_tests.sh arguments, one per line (may be empty lines),
+#                 given after the tests
+#   /lab/flags    "bisect" when run_tests.sh must get --bisect; "repeat N" to run
+#                 it N times per set
 #   /lab/modules/ irqbypass.ko (optional), kvm.ko, kvm-intel.ko
 
 /bin/busybox mkdir -p /proc /sys /dev /tmp /bin /sbin /usr/bin /usr/sbin
@@ -90,13 +93,20 @@ for m in irqbypass kvm; do
 done
 lab "modload ok$base"
 
-# The test arguments are kept one per line so that patterns with spaces or glob
-# characters reach run_tests.sh unchanged.
+# The arguments are kept one per line so that patterns with spaces or glob
+# characters reach run_tests.sh unchanged: --bisect, the tests, then the rest.
 set --
 grep -qx bisect /lab/flags 2>/dev/null && set -- --bisect
 while IFS= read -r t; do
 	set -- "$@" "$t"
 done </lab/tests
+if [ -f /lab/args ]; then
+	while IFS= read -r t; do
+		set -- "$@" "$t"
+	done </lab/args
+fi
+repeat=$(sed -n 's/^repeat \([1-9][0-9]*\)$/\1/p' /lab/flags 2>/dev/null)
+repeat=${repeat:-1}
 
 # Parameters always shown after loading, plus those that the set names.
 SHOWN="nested ept vpid unrestricted_guest enable_shadow_vmcs eptad pml enable_apicv"
@@ -128,12 +138,18 @@ while IFS= read -r params <&3; do
 	done
 	lab "$tag loaded$vals"
 
-	mark=$(dmesg_mark)
-	/suite/run_tests.sh "$@" </dev/null
-	rc=$?
-	lab "$tag exit=$rc"
-	# A failed set often comes with a KVM warning; show it while it is fresh.
-	[ "$rc" -ne 0 ] && [ "$rc" -ne 125 ] && dmesg_since "$mark"
+	r=0
+	while [ "$r" -lt "$repeat" ]; do
+		r=$((r + 1))
+		lab "$tag run $r begin"
+		mark=$(dmesg_mark)
+		/suite/run_tests.sh "$@" </dev/null
+		rc=$?
+		lab "$tag run $r exit=$rc"
+		# A failed run often comes with a KVM warning; show it while it is
+		# fresh.
+		[ "$rc" -ne 0 ] && [ "$rc" -ne 125 ] && dmesg_since "$mark"
+	done
 
 	mark=$(dmesg_mark)
 	if ! out=$(rmmod kvm_intel 2>&1); then

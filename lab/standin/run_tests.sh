@@ -11,11 +11,21 @@
 dir=$(cd "$(dirname "$0")" && pwd)
 bisect=0
 pats=
+# Every argument is shown bracketed, so lab/selftest can check that vmtest's
+# pass-through arguments arrive intact; options and what follows "--" are
+# otherwise ignored.
+argv=
 for a in "$@"; do
-	case $a in
+	argv="$argv [$a]"
+done
+while [ "$#" -gt 0 ]; do
+	case $1 in
 	--bisect) bisect=1 ;;
-	*) pats="$pats $a" ;;
+	--) break ;;
+	-*) ;;
+	*) pats="$pats $1" ;;
 	esac
+	shift
 done
 
 selected()
@@ -41,6 +51,7 @@ done
 
 echo "TAP version 13"
 echo "1..$n"
+echo "# argv:$argv"
 i=0 pass=0 fail=0 skip=0
 for t in "$dir"/x86/*; do
 	name=${t##*/}
