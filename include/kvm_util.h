@@ -76,6 +76,10 @@ bool kvm_get_feature_msr(uint32_t msr, uint64_t *value);
 struct kvm_vm *vm_create(void);
 struct kvm_vm *vm_create_opts(const struct vm_options *opts);
 void vm_free(struct kvm_vm *vm);
+/* A new VM on the same guest memory (for migration); vCPUs are not copied. */
+struct kvm_vm *vm_create_on_memory_of(struct kvm_vm *old);
+/* Frees the VM and its vCPUs but leaves the guest memory to another VM. */
+void vm_free_keep_memory(struct kvm_vm *vm);
 void vm_add_memslot(struct kvm_vm *vm, uint32_t slot, uint64_t gpa, uint64_t size);
 void *addr_gpa2hva(struct kvm_vm *vm, uint64_t gpa);
 uint64_t addr_hva2gpa(struct kvm_vm *vm, const void *hva);
@@ -97,6 +101,8 @@ void vm_set_exception_handler(struct kvm_vm *vm, int vector, guest_exception_han
 
 /* vCPUs. */
 struct kvm_vcpu *vm_add_vcpu(struct kvm_vm *vm, void *guest_code);
+/* A vCPU with CPUID set but no register state and no guest memory touched. */
+struct kvm_vcpu *vm_add_vcpu_raw(struct kvm_vm *vm);
 /* Sets up to 6 integer arguments of guest_code (System V order). */
 void vcpu_args_set(struct kvm_vcpu *vcpu, unsigned int nr, ...);
 /* KVM_RUN; returns the exit reason.  Retries on EINTR. */

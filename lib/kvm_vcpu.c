@@ -119,12 +119,9 @@ static bool cpuid_has_nx(void)
 	return e && (e->edx & CPUID_80000001_EDX_NX);
 }
 
-struct kvm_vcpu *vm_add_vcpu(struct kvm_vm *vm, void *guest_code)
+struct kvm_vcpu *vm_add_vcpu_raw(struct kvm_vm *vm)
 {
 	struct kvm_vcpu *vcpu = calloc(1, sizeof(*vcpu));
-	struct kvm_sregs sregs;
-	struct kvm_regs regs;
-	uint64_t stack;
 
 	TEST_ASSERT(vcpu, "calloc");
 	TEST_ASSERT(vm->nr_vcpus < KVM_MAX_TEST_VCPUS, "too many vCPUs");
@@ -137,8 +134,17 @@ struct kvm_vcpu *vm_add_vcpu(struct kvm_vm *vm, void *guest_code)
 	vcpu->run = mmap(NULL, vcpu->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu->fd, 0);
 	TEST_ASSERT(vcpu->run != MAP_FAILED, "mmap of kvm_run");
 	vm->vcpus[vm->nr_vcpus++] = vcpu;
-
 	vcpu_init_cpuid(vcpu);
+	return vcpu;
+}
+
+struct kvm_vcpu *vm_add_vcpu(struct kvm_vm *vm, void *guest_code)
+{
+	struct kvm_vcpu *vcpu = vm_add_vcpu_raw(vm);
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	uint64_t stack;
+
 	vcpu_sregs_get(vcpu, &sregs);
 	vm_long_mode_sregs(vm, &sregs);
 	if (cpuid_has_nx())

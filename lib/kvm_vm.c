@@ -89,10 +89,19 @@ void vm_map_page(struct kvm_vm *vm, uint64_t gva, uint64_t gpa, uint64_t flags)
 		    (unsigned long long)gva);
 }
 
+static void vm_register_region(struct kvm_vm *vm, const struct vm_mem_region *r)
+{
+	struct kvm_userspace_memory_region kr = {
+		.slot = r->slot, .guest_phys_addr = r->gpa, .memory_size = r->size,
+		.userspace_addr = (uintptr_t)r->hva,
+	};
+
+	vm_ioctl(vm, KVM_SET_USER_MEMORY_REGION, &kr, "KVM_SET_USER_MEMORY_REGION");
+}
+
 void vm_add_memslot(struct kvm_vm *vm, uint32_t slot, uint64_t gpa, uint64_t size)
 {
 	struct vm_mem_region *r = &vm->regions[vm->nr_regions];
-	struct kvm_userspace_memory_region kr;
 
 	TEST_ASSERT(vm->nr_regions < KVM_MAX_TEST_SLOTS, "too many memory slots");
 	TEST_ASSERT(!(gpa % PAGE_SIZE) && size && !(size % PAGE_SIZE),
@@ -101,11 +110,7 @@ void vm_add_memslot(struct kvm_vm *vm, uint32_t slot, uint64_t gpa, uint64_t siz
 	r->gpa = gpa;
 	r->size = size;
 	r->hva = guest_mem_alloc(size, vm->numa_node);
-	kr = (struct kvm_userspace_memory_region){
-		.slot = slot, .guest_phys_addr = gpa, .memory_size = size,
-		.userspace_addr = (uintptr_t)r->hva,
-	};
-	vm_ioctl(vm, KVM_SET_USER_MEMORY_REGION, &kr, "KVM_SET_USER_MEMORY_REGION");
+	vm_register_region(vm, r);
 	vm->nr_regions++;
 	/* Slots added after creation are identity mapped for L1 too. */
 	if (vm->pt.root)
@@ -139,16 +144,9 @@ static uint64_t load_own_image(struct kvm_vm *vm)
 	return end;
 }
 
-struct kvm_vm *vm_create_opts(const struct vm_options *opts)
+/* The VM file descriptor and its VM-wide setup, before any memory. */
+static void vm_open(struct kvm_vm *vm)
 {
-	struct kvm_vm *vm = calloc(1, sizeof(*vm));
-	struct page_pool *pool;
-	uint64_t image_end;
-	int node;
-
-	TEST_ASSERT(vm, "calloc");
-	vm->mem_size = opts && opts->mem_size ? opts->mem_size : DEFAULT_GUEST_MEM_SIZE;
-	vm->numa_node = vm_default_numa_node();
 	vm->kvm_fd = kvm_open_dev();
 	vm->fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
 	TEST_ASSERT(vm->fd >= 0, "KVM_CREATE_VM");
@@ -160,7 +158,20 @@ struct kvm_vm *vm_create_opts(const struct vm_options *opts)
 	 */
 	if (kvm_check_cap(KVM_CAP_SET_TSS_ADDR))
 		TEST_ASSERT(ioctl(vm->fd, KVM_SET_TSS_ADDR, VM_TSS_ADDR) >= 0, "KVM_SET_TSS_ADDR");
+}
 
+
+struct kvm_vm *vm_create_opts(const struct vm_options *opts)
+{
+	struct kvm_vm *vm = calloc(1, sizeof(*vm));
+	struct page_pool *pool;
+	uint64_t image_end;
+	int node;
+
+	TEST_ASSERT(vm, "calloc");
+	vm->mem_size = opts && opts->mem_size ? opts->mem_size : DEFAULT_GUEST_MEM_SIZE;
+	vm->numa_node = vm_default_numa_node();
+	vm_open(vm);
 	vm_add_memslot(vm, 0, 0, vm->mem_size);
 	image_end = load_own_image(vm);
 	node = guest_mem_node(addr_gpa2hva(vm, image_end - 1));
@@ -185,7 +196,21 @@ struct kvm_vm *vm_create(void)
 	return vm_create_opts(NULL);
 }
 
-void vm_free(struct kvm_vm *vm)
+struct kvm_vm *vm_create_on_memory_of(struct kvm_vm *old)
+{
+	struct kvm_vm *vm = malloc(sizeof(*vm));
+
+	TEST_ASSERT(vm, "malloc");
+	*vm = *old;
+	vm->nr_vcpus = 0;
+	vm->pt.ctx = vm;
+	vm_open(vm);
+	for (unsigned int i = 0; i < vm->nr_regions; i++)
+		vm_register_region(vm, &vm->regions[i]);
+	return vm;
+}
+
+void vm_free_keep_memory(struct kvm_vm *vm)
 {
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct kvm_vcpu *vcpu = vm->vcpus[i];
@@ -196,7 +221,12 @@ void vm_free(struct kvm_vm *vm)
 	}
 	close(vm->fd);
 	close(vm->kvm_fd);
+	free(vm);
+}
+
+void vm_free(struct kvm_vm *vm)
+{
 	for (unsigned int i = 0; i < vm->nr_regions; i++)
 		munmap(vm->regions[i].hva, vm->regions[i].size);
-	free(vm);
+	vm_free_keep_memory(vm);
 }

@@ -13,8 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kvm_util.h"
+#include "known_failures.h"
 #include "ktap.h"
+#include "kvm_util.h"
 #include "scenario.h"
 #include "scenario_internal.h"
 
@@ -135,8 +136,10 @@ static enum ktap_result classify(const struct scenario *s, int status, bool time
 	return failed ? KTAP_FAIL : KTAP_PASS;
 }
 
-static enum ktap_result run_scenario(const struct scenario *s, const char **reason)
+static enum ktap_result run_scenario(const struct test_suite *suite, const struct scenario *s,
+				     const char **reason)
 {
+	const char *known = known_failure(suite->name, s->name);
 	unsigned int timeout = s->timeout ? s->timeout : scenario_default_timeout();
 	bool timed_out;
 	double start;
@@ -154,6 +157,8 @@ static enum ktap_result run_scenario(const struct scenario *s, const char **reas
 	TEST_ASSERT(pid >= 0, "fork");
 	if (!pid) {
 		in_scenario = true;
+		if (known)
+			scenario_expect_failure(known);
 		s->run(s);
 		scenario_end(KSFT_PASS, NULL);
 	}
@@ -301,7 +306,7 @@ int test_main(const struct test_suite *suite, int argc, char **argv)
 			continue;
 		}
 		ktap_diag(&k, "%s: %s", s->name, s->purpose);
-		r = run_scenario(s, &reason);
+		r = run_scenario(suite, s, &reason);
 		ktap_report(&k, r, s->name, reason);
 	}
 	return ktap_finish(&k);

@@ -212,9 +212,15 @@ struct l2_setup {
 	void *entry;			/* L2's first instruction */
 	uint64_t stack_top;		/* 0: a new stack */
 	uint64_t cr3;			/* L2's paging root; 0: L1's CR3 (long mode only) */
+	uint64_t eptp;			/* non-zero: "enable EPT" with this EPTP */
+	uint16_t vpid;			/* non-zero: "enable VPID" with this VPID */
+	bool watchdog;			/* VMX-preemption timer: a runaway L2 exits */
 	uint32_t pin, proc, proc2;	/* controls wanted besides the defaults */
 	uint32_t exit, entry_ctls;
 };
+
+/* Preemption-timer value of the watchdog, in timer ticks (TSC >> MISC[4:0]). */
+#define VMX_WATCHDOG_TICKS	(1u << 27)
 
 /* L1's VMX state: VMXON region and the capability snapshot. */
 struct vmx_vcpu {

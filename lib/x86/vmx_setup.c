@@ -120,15 +120,41 @@ static void write_host_state(struct vmx_vcpu *vmx)
 	vmwrite(HOST_RIP, (uintptr_t)vmx_exit_landing);
 }
 
+static uint32_t secondary_controls(const struct l2_setup *s)
+{
+	return s->proc2 | (s->eptp ? SEC_ENABLE_EPT : 0) | (s->vpid ? SEC_ENABLE_VPID : 0);
+}
+
+static void require_controls(const struct vmx_caps *c, const struct l2_setup *s)
+{
+	uint32_t proc2 = secondary_controls(s);
+
+	if (proc2 && !vmx_has_proc2(c, proc2))
+		GUEST_SKIP("secondary controls 0x%x not allowed by IA32_VMX_PROCBASED_CTLS2", proc2);
+	if (s->watchdog && !vmx_ctl_allowed1(c, VMX_CTL_PIN, PIN_PREEMPTION_TIMER))
+		GUEST_SKIP("no VMX-preemption timer");
+}
+
 static void write_controls(struct vmx_vcpu *vmx, const struct l2_setup *s)
 {
 	const struct vmx_caps *c = vmx->caps;
+	uint32_t pin = PIN_EXT_INTR_EXITING | PIN_NMI_EXITING | s->pin;
 	uint32_t proc = CPU_HLT_EXITING | CPU_USE_MSR_BITMAPS | s->proc;
 	uint32_t exit = EXIT_HOST_ADDR_SPACE_SIZE | s->exit;
+	uint32_t proc2 = secondary_controls(s);
 	uint32_t entry = s->entry_ctls;
 
-	if (s->proc2)
+	require_controls(c, s);
+	if (proc2)
 		proc |= CPU_ACTIVATE_SECONDARY;
+	if (s->watchdog) {
+		pin |= PIN_PREEMPTION_TIMER;
+		vmwrite(VMX_PREEMPTION_TIMER_VALUE, VMX_WATCHDOG_TICKS);
+	}
+	if (s->eptp)
+		vmwrite(EPT_POINTER, s->eptp);
+	if (s->vpid)
+		vmwrite(VIRTUAL_PROCESSOR_ID, s->vpid);
 	/* Load EFER both ways where possible, so that L1 and L2 EFER stay apart. */
 	if (vmx_ctl_allowed1(c, VMX_CTL_ENTRY, ENTRY_LOAD_IA32_EFER) &&
 	    vmx_ctl_allowed1(c, VMX_CTL_EXIT, EXIT_LOAD_IA32_EFER)) {
@@ -138,11 +164,10 @@ static void write_controls(struct vmx_vcpu *vmx, const struct l2_setup *s)
 	if (s->mode == L2_LONG_MODE)
 		entry |= ENTRY_IA32E_MODE;
 
-	vmwrite(PIN_BASED_VM_EXEC_CONTROL,
-		vmx_ctl_adjust(c, VMX_CTL_PIN, PIN_EXT_INTR_EXITING | PIN_NMI_EXITING | s->pin));
+	vmwrite(PIN_BASED_VM_EXEC_CONTROL, vmx_ctl_adjust(c, VMX_CTL_PIN, pin));
 	vmwrite(CPU_BASED_VM_EXEC_CONTROL, vmx_ctl_adjust(c, VMX_CTL_PROC, proc));
 	if (proc & CPU_ACTIVATE_SECONDARY)
-		vmwrite(SECONDARY_VM_EXEC_CONTROL, vmx_ctl_adjust(c, VMX_CTL_PROC2, s->proc2));
+		vmwrite(SECONDARY_VM_EXEC_CONTROL, vmx_ctl_adjust(c, VMX_CTL_PROC2, proc2));
 	vmwrite(VM_EXIT_CONTROLS, vmx_ctl_adjust(c, VMX_CTL_EXIT, exit));
 	vmwrite(VM_ENTRY_CONTROLS, vmx_ctl_adjust(c, VMX_CTL_ENTRY, entry));
 	/* Every L2 exception exits to L1, which reports it: L2 has no handlers. */
@@ -234,8 +259,13 @@ static void write_guest_state(struct vmx_vcpu *vmx, const struct l2_setup *s, ui
 	vmwrite(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
 	vmwrite(GUEST_INTERRUPTIBILITY_INFO, 0);
 	vmwrite(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	/*
+	 * With EPT, VM entry loads a PAE guest's PDPTEs from these fields, not
+	 * from CR3 (SDM Vol. 3C 28.3.2.4): start them coherent with the PDPT.
+	 */
 	for (int i = 0; i < 4; i++)
-		vmwrite(GUEST_PDPTR(i), 0);
+		vmwrite(GUEST_PDPTR(i), s->mode == L2_PAE_MODE && s->eptp ?
+			((uint64_t *)(uintptr_t)s->cr3)[i] : 0);
 }
 
 struct vmcs12 *vmx_vmcs_create(struct vmx_vcpu *vmx, const struct l2_setup *setup)

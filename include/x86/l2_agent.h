@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The L2 agent: a tiny L2 in 64-bit and in 32-bit assembly that carries out
+ * one request at a time from a block in memory and reports with VMCALL, so
+ * that L1 code in C says l2_read(agent, addr) whatever L2's paging mode.
+ *
+ * Protocol: L2 executes VMCALL; L1 sees the exit (the previous request is
+ * complete), fills the request block, skips the VMCALL and resumes; L2
+ * performs the request and executes VMCALL again.  The block's address is
+ * in L2's RBX/EBX, which L1 saves and restores around every exit.
+ */
+#ifndef NST_X86_L2_AGENT_H
+#define NST_X86_L2_AGENT_H
+
+#include <stdint.h>
+
+#include "ucall.h"
+#include "x86/vmx.h"
+
+enum l2_op {
+	L2_OP_NOP,
+	L2_OP_READ,		/* result = 64-bit load from addr */
+	L2_OP_WRITE,		/* 64-bit store of value to addr */
+	L2_OP_WRITE_CR3,	/* MOV addr to CR3 */
+	L2_OP_READ_CR3,		/* result = CR3 */
+	L2_OP_INVLPG,		/* INVLPG addr */
+	L2_OP_SYNC_HOST,	/* the ucall in the block goes to the host (OUT) */
+	L2_OP_CALL,		/* CALL addr (a probe in L2's mode, ending in RET) */
+};
+
+/* Shared with lib/x86/l2_agent.S: keep the offsets in step. */
+struct l2_request {
+	uint64_t op;		/* 0 */
+	uint64_t addr;		/* 8 */
+	uint64_t value;		/* 16 */
+	uint64_t result;	/* 24 */
+	struct ucall uc;	/* 32: for L2_OP_SYNC_HOST */
+};
+
+struct l2_agent {
+	struct vmx_vcpu *vmx;
+	struct vmcs12 *vmcs;
+	struct l2_request *req;
+};
+
+/* The agent's first instruction for L2 in @mode: give it as l2_setup.entry. */
+void *l2_agent_entry(enum l2_mode mode);
+
+/* Binds an agent to @v (created with l2_agent_entry()) and runs it to its first VMCALL. */
+void l2_agent_start(struct l2_agent *a, struct vmx_vcpu *vmx, struct vmcs12 *v);
+
+/*
+ * Submits a request and enters L2; returns the exit reason.  After a VMCALL
+ * (the request is done) the VMCALL is already skipped.  After any other exit
+ * L1 handles it and calls l2_agent_resume().
+ */
+uint32_t l2_agent_submit(struct l2_agent *a, enum l2_op op, uint64_t addr, uint64_t value);
+uint32_t l2_agent_resume(struct l2_agent *a);
+
+/* Requests that must end with VMCALL (anything else fails the scenario). */
+uint64_t l2_agent_do(struct l2_agent *a, enum l2_op op, uint64_t addr, uint64_t value);
+uint64_t l2_read(struct l2_agent *a, uint64_t addr);
+void l2_write(struct l2_agent *a, uint64_t addr, uint64_t value);
+void l2_write_cr3(struct l2_agent *a, uint64_t cr3);
+uint64_t l2_read_cr3(struct l2_agent *a);
+void l2_invlpg(struct l2_agent *a, uint64_t addr);
+/* L2 itself sends GUEST_SYNC(stage) to the host: the vCPU is in guest mode then. */
+void l2_sync_host(struct l2_agent *a, uint64_t stage);
+
+#endif /* NST_X86_L2_AGENT_H */

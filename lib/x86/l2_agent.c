@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* L1's side of the L2 agent (see x86/l2_agent.h). */
+#include <stddef.h>
+
+#include "page_pool.h"
+#include "x86/l2_agent.h"
+
+extern char l2_agent64[], l2_agent32[];
+
+_Static_assert(offsetof(struct l2_request, uc) == 32, "l2_agent.S offsets");
+
+void *l2_agent_entry(enum l2_mode mode)
+{
+	return mode == L2_LONG_MODE ? l2_agent64 : l2_agent32;
+}
+
+void l2_agent_start(struct l2_agent *a, struct vmx_vcpu *vmx, struct vmcs12 *v)
+{
+	a->vmx = vmx;
+	a->vmcs = v;
+	a->req = guest_alloc_pages(1);
+	GUEST_ASSERT((uintptr_t)a->req < (1ull << 32));
+	v->regs.rbx = (uintptr_t)a->req;
+	a->req->op = L2_OP_NOP;
+	vmx_assert_exit(vmx_run(vmx, v), EXIT_REASON_VMCALL);
+	vmx_skip_instruction();
+}
+
+static uint32_t agent_exit(uint32_t reason)
+{
+	if (reason == EXIT_REASON_VMCALL)
+		vmx_skip_instruction();
+	return reason;
+}
+
+uint32_t l2_agent_resume(struct l2_agent *a)
+{
+	return agent_exit(vmx_run(a->vmx, a->vmcs));
+}
+
+uint32_t l2_agent_submit(struct l2_agent *a, enum l2_op op, uint64_t addr, uint64_t value)
+{
+	a->req->op = op;
+	a->req->addr = addr;
+	a->req->value = value;
+	a->req->result = 0;
+	return l2_agent_resume(a);
+}
+
+uint64_t l2_agent_do(struct l2_agent *a, enum l2_op op, uint64_t addr, uint64_t value)
+{
+	static const char * const names[] = {
+		"nop", "read", "write", "MOV to CR3", "MOV from CR3", "INVLPG", "sync", "call",
+	};
+	uint32_t reason = l2_agent_submit(a, op, addr, value);
+
+	if (reason != EXIT_REASON_VMCALL)
+		GUEST_PRINTF("L2 agent: %s of 0x%llx did not complete", names[op],
+			     (unsigned long long)addr);
+	vmx_assert_exit(reason, EXIT_REASON_VMCALL);
+	return a->req->result;
+}
+
+uint64_t l2_read(struct l2_agent *a, uint64_t addr)
+{
+	return l2_agent_do(a, L2_OP_READ, addr, 0);
+}
+
+void l2_write(struct l2_agent *a, uint64_t addr, uint64_t value)
+{
+	l2_agent_do(a, L2_OP_WRITE, addr, value);
+}
+
+void l2_write_cr3(struct l2_agent *a, uint64_t cr3)
+{
+	l2_agent_do(a, L2_OP_WRITE_CR3, cr3, 0);
+}
+
+uint64_t l2_read_cr3(struct l2_agent *a)
+{
+	return l2_agent_do(a, L2_OP_READ_CR3, 0, 0);
+}
+
+void l2_invlpg(struct l2_agent *a, uint64_t addr)
+{
+	l2_agent_do(a, L2_OP_INVLPG, addr, 0);
+}
+
+void l2_sync_host(struct l2_agent *a, uint64_t stage)
+{
+	struct ucall *uc = &a->req->uc;
+
+	uc->cmd = UCALL_SYNC;
+	uc->args[0] = stage;
+	l2_agent_do(a, L2_OP_SYNC_HOST, 0, 0);
+}

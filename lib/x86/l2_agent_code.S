@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The L2 agent (see x86/l2_agent.h), once for IA-32e mode and once for
+ * 32-bit protected mode.  RBX/EBX holds the request block.
+ */
+#define REQ_OP		0
+#define REQ_ADDR	8
+#define REQ_VALUE	16
+#define REQ_RESULT	24
+#define REQ_UCALL	32
+
+#define OP_NOP		0
+#define OP_READ		1
+#define OP_WRITE	2
+#define OP_WRITE_CR3	3
+#define OP_READ_CR3	4
+#define OP_INVLPG	5
+#define OP_SYNC_HOST	6
+#define OP_CALL		7
+
+#define UCALL_PORT	0x1ee7
+
+	.text
+
+	.code64
+	.globl l2_agent64
+l2_agent64:
+	vmcall
+	movq REQ_OP(%rbx), %rax
+	cmpq $OP_NOP, %rax
+	je l2_agent64
+	cmpq $OP_READ, %rax
+	je .Lread64
+	cmpq $OP_WRITE, %rax
+	je .Lwrite64
+	cmpq $OP_WRITE_CR3, %rax
+	je .Lwcr3_64
+	cmpq $OP_READ_CR3, %rax
+	je .Lrcr3_64
+	cmpq $OP_INVLPG, %rax
+	je .Linvlpg64
+	cmpq $OP_SYNC_HOST, %rax
+	je .Lsync64
+	cmpq $OP_CALL, %rax
+	je .Lcall64
+	ud2
+.Lread64:
+	movq REQ_ADDR(%rbx), %rcx
+	movq (%rcx), %rax
+	movq %rax, REQ_RESULT(%rbx)
+	jmp l2_agent64
+.Lwrite64:
+	movq REQ_ADDR(%rbx), %rcx
+	movq REQ_VALUE(%rbx), %rax
+	movq %rax, (%rcx)
+	jmp l2_agent64
+.Lwcr3_64:
+	movq REQ_ADDR(%rbx), %rax
+	movq %rax, %cr3
+	jmp l2_agent64
+.Lrcr3_64:
+	movq %cr3, %rax
+	movq %rax, REQ_RESULT(%rbx)
+	jmp l2_agent64
+.Linvlpg64:
+	movq REQ_ADDR(%rbx), %rax
+	invlpg (%rax)
+	jmp l2_agent64
+.Lsync64:
+	leaq REQ_UCALL(%rbx), %rax
+	movw $UCALL_PORT, %dx
+	outl %eax, %dx
+	jmp l2_agent64
+.Lcall64:
+	movq REQ_ADDR(%rbx), %rax
+	call *%rax
+	movq %rax, REQ_RESULT(%rbx)
+	jmp l2_agent64
+
+	.code32
+	.globl l2_agent32
+l2_agent32:
+	vmcall
+	movl REQ_OP(%ebx), %eax
+	cmpl $OP_NOP, %eax
+	je l2_agent32
+	cmpl $OP_READ, %eax
+	je .Lread32
+	cmpl $OP_WRITE, %eax
+	je .Lwrite32
+	cmpl $OP_WRITE_CR3, %eax
+	je .Lwcr3_32
+	cmpl $OP_READ_CR3, %eax
+	je .Lrcr3_32
+	cmpl $OP_INVLPG, %eax
+	je .Linvlpg32
+	cmpl $OP_SYNC_HOST, %eax
+	je .Lsync32
+	cmpl $OP_CALL, %eax
+	je .Lcall32
+	ud2
+.Lread32:
+	movl REQ_ADDR(%ebx), %ecx
+	movl (%ecx), %eax
+	movl 4(%ecx), %edx
+	movl %eax, REQ_RESULT(%ebx)
+	movl %edx, REQ_RESULT+4(%ebx)
+	jmp l2_agent32
+.Lwrite32:
+	movl REQ_ADDR(%ebx), %ecx
+	movl REQ_VALUE(%ebx), %eax
+	movl REQ_VALUE+4(%ebx), %edx
+	movl %eax, (%ecx)
+	movl %edx, 4(%ecx)
+	jmp l2_agent32
+.Lwcr3_32:
+	movl REQ_ADDR(%ebx), %eax
+	movl %eax, %cr3
+	jmp l2_agent32
+.Lrcr3_32:
+	movl %cr3, %eax
+	movl %eax, REQ_RESULT(%ebx)
+	movl $0, REQ_RESULT+4(%ebx)
+	jmp l2_agent32
+.Linvlpg32:
+	movl REQ_ADDR(%ebx), %eax
+	invlpg (%eax)
+	jmp l2_agent32
+.Lsync32:
+	leal REQ_UCALL(%ebx), %eax
+	movw $UCALL_PORT, %dx
+	outl %eax, %dx
+	jmp l2_agent32
+.Lcall32:
+	movl REQ_ADDR(%ebx), %eax
+	call *%eax
+	movl %eax, REQ_RESULT(%ebx)
+	movl $0, REQ_RESULT+4(%ebx)
+	jmp l2_agent32
+
+	.section .note.GNU-stack, "", @progbits

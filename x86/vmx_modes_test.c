@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vmx_modes_test: the VMX library in every L2 configuration it offers.
+ * For L2 in {long mode, 32-bit PAE} x {EPT off, on} x {VPID off, on}, L1
+ * runs the L2 agent through reads, writes, a CR3 switch, and a save and
+ * restore of the whole vCPU into a new VM while L2 is active.  Two more
+ * rows check the CR3 switch as L1 sees it: the VM exit saves L2's CR3.
+ */
+#include "kvm_util.h"
+#include "page_pool.h"
+#include "scenario.h"
+#include "ucall.h"
+#include "vcpu_state.h"
+#include "x86/l2_agent.h"
+#include "x86/l2_paging.h"
+#include "x86/vmx.h"
+#include "x86/vmx_host.h"
+
+/* A linear address outside guest memory, below 4 GiB for PAE. */
+#define WINDOW		0xc0000000ull
+#define MARK_A		0xaaaa0000aaaa0000ull
+#define MARK_B		0xbbbb0000bbbb0000ull
+#define STAGE_SAVE	1
+
+struct modes {
+	enum l2_mode mode;
+	bool ept;
+	bool vpid;
+};
+
+/* The scenario's row, copied into the guest before it runs. */
+static struct modes cfg;
+static bool inverted;
+
+/* L2 with two page tables that map WINDOW to page A and to page B. */
+struct two_tables {
+	uint64_t *page_a, *page_b;
+	struct page_table pt_a, pt_b;
+};
+
+static struct vmcs12 *setup_l2(struct vmx_vcpu *vmx, struct two_tables *t)
+{
+	struct page_table ept;
+	uint64_t eptp = 0;
+
+	t->page_a = guest_alloc_pages(1);
+	t->page_b = guest_alloc_pages(1);
+	t->page_a[0] = MARK_A;
+	t->page_b[0] = MARK_B;
+	l2_pt_create(&t->pt_a, cfg.mode);
+	l2_pt_map(&t->pt_a, WINDOW, (uintptr_t)t->page_a);
+	l2_pt_create(&t->pt_b, cfg.mode);
+	l2_pt_map(&t->pt_b, WINDOW, (uintptr_t)t->page_b);
+	if (cfg.ept) {
+		ept_create(&ept);
+		eptp = ept_pointer(vmx->caps, &ept, false);
+	}
+	return vmx_vmcs_create(vmx, &(struct l2_setup){
+		.mode = cfg.mode, .entry = l2_agent_entry(cfg.mode), .cr3 = t->pt_a.root,
+		.eptp = eptp, .vpid = cfg.vpid, .watchdog = true });
+}
+
+/* Reads, writes, a CR3 switch and a save/restore while L2 is active. */
+static void l1_modes(void)
+{
+	struct vmx_vcpu *vmx = vmx_enable();
+	struct l2_agent agent;
+	struct two_tables t;
+
+	l2_agent_start(&agent, vmx, setup_l2(vmx, &t));
+
+	/* Reads and writes go through L2's own tables (and L1's EPT). */
+	GUEST_ASSERT_EQ(l2_read(&agent, WINDOW), MARK_A);
+	l2_write(&agent, WINDOW + 8, 0x1111);
+	GUEST_ASSERT_EQ(t.page_a[1], 0x1111);
+
+	l2_write_cr3(&agent, t.pt_b.root);
+	GUEST_ASSERT_EQ(l2_read(&agent, WINDOW), inverted ? MARK_A : MARK_B);
+
+	/* The host saves and restores the vCPU while L2 is active. */
+	l2_sync_host(&agent, STAGE_SAVE);
+	GUEST_ASSERT_EQ(l2_read(&agent, WINDOW), MARK_B);
+	l2_write(&agent, WINDOW + 16, 0x2222);
+	GUEST_ASSERT_EQ(t.page_b[2], 0x2222);
+
+	vmx_disable(vmx);
+	GUEST_DONE();
+}
+
+/*
+ * SDM Vol. 3C 28.3.1 (saving control registers): a VM exit saves CR3 in the
+ * guest-state area, and the next VM entry loads it from there (28.3.2.1), so
+ * an L2 MOV to CR3 that L1 does not intercept outlives the round trip.
+ */
+static void l1_cr3_saved(void)
+{
+	struct vmx_vcpu *vmx = vmx_enable();
+	struct l2_agent agent;
+	struct two_tables t;
+
+	l2_agent_start(&agent, vmx, setup_l2(vmx, &t));
+	l2_write_cr3(&agent, t.pt_b.root);
+	GUEST_ASSERT_EQ(vmread(GUEST_CR3), inverted ? t.pt_a.root : t.pt_b.root);
+	GUEST_ASSERT_EQ(l2_read(&agent, WINDOW), MARK_B);
+	GUEST_ASSERT_EQ(l2_read_cr3(&agent), t.pt_b.root);
+	vmx_disable(vmx);
+	GUEST_DONE();
+}
+
+static void require_row(const struct modes *m)
+{
+	struct vmx_caps caps;
+
+	TEST_ASSERT(host_vmx_caps(&caps), "VMX capabilities");
+	TEST_REQUIRE(!m->ept || vmx_has_proc2(&caps, SEC_ENABLE_EPT),
+		     "KVM offers no EPT to L1 (L0 runs with kvm_intel ept=0)");
+	TEST_REQUIRE(!m->vpid || vmx_has_proc2(&caps, SEC_ENABLE_VPID),
+		     "KVM offers no VPID to L1 (L0 runs with kvm_intel vpid=0)");
+	TEST_REQUIRE(kvm_check_cap(KVM_CAP_NESTED_STATE), "KVM lacks KVM_CAP_NESTED_STATE");
+}
+
+static struct kvm_vcpu *start_l1(const struct scenario *s, void *l1_code)
+{
+	struct kvm_vcpu *vcpu;
+
+	require_row(s->arg);
+	vcpu = vm_add_vcpu(vm_create(), l1_code);
+	cfg = *(const struct modes *)s->arg;
+	inverted = scenario_inverted();
+	sync_global_to_guest(vcpu->vm, cfg);
+	sync_global_to_guest(vcpu->vm, inverted);
+	return vcpu;
+}
+
+static void test_cr3_saved(const struct scenario *s)
+{
+	vcpu_run_expect_done(start_l1(s, l1_cr3_saved));
+}
+
+static void test_modes(const struct scenario *s)
+{
+	struct kvm_vcpu *vcpu = start_l1(s, l1_modes);
+	int cpu;
+
+	vcpu_run_expect_sync(vcpu, STAGE_SAVE);
+	/* api.rst, KVM_GET_NESTED_STATE: KVM_STATE_NESTED_GUEST_MODE while L2 runs. */
+	TEST_ASSERT(vcpu_in_guest_mode(vcpu), "L2's sync did not leave the vCPU in guest mode");
+	vcpu = vm_migrate(vcpu, RESTORE_SREGS2);
+	cpu = vcpu_thread_move_cpu();
+	if (cpu >= 0)
+		test_diag("vCPU thread moved to host CPU %d", cpu);
+	vcpu_run_expect_done(vcpu);
+}
+
+#define ROW(m, e, p)	(&(const struct modes){ m, e, p })
+#define CR3_ROW(m)	(&(const struct modes){ .mode = m })
+
+static const struct scenario scenarios[] = {
+	{ "long_noept_novpid", "long-mode L2, no EPT, no VPID", test_modes,
+	  ROW(L2_LONG_MODE, false, false) },
+	{ "long_noept_vpid", "long-mode L2, no EPT, VPID", test_modes,
+	  ROW(L2_LONG_MODE, false, true) },
+	{ "long_ept_novpid", "long-mode L2, EPT, no VPID", test_modes,
+	  ROW(L2_LONG_MODE, true, false) },
+	{ "long_ept_vpid", "long-mode L2, EPT and VPID", test_modes,
+	  ROW(L2_LONG_MODE, true, true) },
+	{ "pae_noept_novpid", "32-bit PAE L2, no EPT, no VPID", test_modes,
+	  ROW(L2_PAE_MODE, false, false) },
+	{ "pae_noept_vpid", "32-bit PAE L2, no EPT, VPID", test_modes,
+	  ROW(L2_PAE_MODE, false, true) },
+	{ "pae_ept_novpid", "32-bit PAE L2, EPT, no VPID", test_modes,
+	  ROW(L2_PAE_MODE, true, false) },
+	{ "pae_ept_vpid", "32-bit PAE L2, EPT and VPID", test_modes,
+	  ROW(L2_PAE_MODE, true, true) },
+	{ "cr3_saved_on_exit_long", "VM exit saves a long-mode L2's own CR3 load (no EPT)",
+	  test_cr3_saved, CR3_ROW(L2_LONG_MODE) },
+	{ "cr3_saved_on_exit_pae", "VM exit saves a PAE L2's own CR3 load (no EPT)",
+	  test_cr3_saved, CR3_ROW(L2_PAE_MODE) },
+};
+
+int main(int argc, char **argv)
+{
+	static const struct test_suite suite = {
+		.name = "vmx_modes_test",
+		.requirements = vmx_requirement_problem,
+		.scenarios = scenarios,
+		.nr_scenarios = ARRAY_SIZE(scenarios),
+	};
+
+	return test_main(&suite, argc, argv);
+}
