@@ -41,6 +41,20 @@ struct test_suite {
 
 int test_main(const struct test_suite *suite, int argc, char **argv);
 
+/* The main() of a test binary whose scenarios are the array @table. */
+#define TEST_MAIN(test_name, requirements_fn, table)				\
+int main(int argc, char **argv)							\
+{										\
+	static const struct test_suite suite = {				\
+		.name = test_name,						\
+		.requirements = requirements_fn,				\
+		.scenarios = table,						\
+		.nr_scenarios = sizeof(table) / sizeof((table)[0]),		\
+	};									\
+										\
+	return test_main(&suite, argc, argv);					\
+}
+
 /* True while the current scenario runs inverted (--self-check). */
 bool scenario_inverted(void);
 

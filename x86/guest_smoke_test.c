@@ -194,14 +194,4 @@ static const struct scenario scenarios[] = {
 	  test_assert_report },
 };
 
-int main(int argc, char **argv)
-{
-	static const struct test_suite suite = {
-		.name = "guest_smoke_test",
-		.requirements = kvm_requirement_problem,
-		.scenarios = scenarios,
-		.nr_scenarios = ARRAY_SIZE(scenarios),
-	};
-
-	return test_main(&suite, argc, argv);
-}
+TEST_MAIN("guest_smoke_test", kvm_requirement_problem, scenarios)

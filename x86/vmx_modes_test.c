@@ -178,14 +178,4 @@ static const struct scenario scenarios[] = {
 	  test_cr3_saved, CR3_ROW(L2_PAE_MODE) },
 };
 
-int main(int argc, char **argv)
-{
-	static const struct test_suite suite = {
-		.name = "vmx_modes_test",
-		.requirements = vmx_requirement_problem,
-		.scenarios = scenarios,
-		.nr_scenarios = ARRAY_SIZE(scenarios),
-	};
-
-	return test_main(&suite, argc, argv);
-}
+TEST_MAIN("vmx_modes_test", vmx_requirement_problem, scenarios)

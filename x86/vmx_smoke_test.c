@@ -54,6 +54,82 @@ static void l1_launch_resume(void)
 	GUEST_DONE();
 }
 
+#define TEST_PORT	0x1234
+
+/* L2 for the bitmaps: an intercepted RDMSR, a passed-through WRMSR, an intercepted OUT. */
+static void l2_msr_io(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(MSR_IA32_SYSENTER_CS));
+	asm volatile("wrmsr" : : "a"(lo + 1), "d"(hi), "c"(MSR_IA32_SYSENTER_CS));
+	asm volatile("vmcall" : : "a"(lo));
+	asm volatile("outb %%al, %%dx" : : "a"(0), "d"(TEST_PORT));
+	asm volatile("vmcall");
+}
+
+static void l1_bitmaps(void)
+{
+	struct vmx_vcpu *vmx = vmx_enable();
+	struct vmcs12 *v;
+
+	vmx_intercept_msr(vmx, MSR_IA32_SYSENTER_CS, !inverted, false);
+	vmx_intercept_io(vmx, TEST_PORT, true);
+	v = vmx_vmcs_create(vmx, &(struct l2_setup){
+		.mode = L2_LONG_MODE, .entry = l2_msr_io, .proc = CPU_USE_IO_BITMAPS });
+
+	/* SDM Vol. 3C 26.1.3: RDMSR exits if the MSR's read bit is set. */
+	vmx_assert_exit(vmx_run(vmx, v), EXIT_REASON_MSR_READ);
+	GUEST_ASSERT_EQ(v->regs.rcx, MSR_IA32_SYSENTER_CS);
+	v->regs.rax = 0x10;
+	v->regs.rdx = 0;
+	vmx_skip_instruction();
+	/* ... and WRMSR does not exit when its write bit is clear. */
+	vmx_assert_exit(vmx_run(vmx, v), EXIT_REASON_VMCALL);
+	GUEST_ASSERT_EQ(v->regs.rax, 0x10);
+	GUEST_ASSERT_EQ(vmread(GUEST_SYSENTER_CS), 0x11);
+	vmx_skip_instruction();
+	/* An OUT to a port whose I/O-bitmap bit is set exits, naming the port. */
+	vmx_assert_exit(vmx_run(vmx, v), EXIT_REASON_IO_INSTRUCTION);
+	GUEST_ASSERT_EQ(IO_QUAL_PORT(vmread(EXIT_QUALIFICATION)), TEST_PORT);
+	vmx_skip_instruction();
+	vmx_assert_exit(vmx_run(vmx, v), EXIT_REASON_VMCALL);
+	vmx_disable(vmx);
+	GUEST_DONE();
+}
+
+static void l2_id1(void)
+{
+	for (;;)
+		asm volatile("vmcall" : : "a"(1ull));
+}
+
+static void l2_id2(void)
+{
+	for (;;)
+		asm volatile("vmcall" : : "a"(2ull));
+}
+
+/* Several vmcs12s per L1: each VMPTRLD switches to its own L2. */
+static void l1_two_vmcs12(void)
+{
+	struct vmx_vcpu *vmx = vmx_enable();
+	struct vmcs12 *v[2] = {
+		vmx_vmcs_create(vmx, &(struct l2_setup){ .mode = L2_LONG_MODE, .entry = l2_id1 }),
+		vmx_vmcs_create(vmx, &(struct l2_setup){ .mode = L2_LONG_MODE, .entry = l2_id2 }),
+	};
+
+	for (int round = 0; round < 100; round++) {
+		int i = round % 2;
+
+		vmx_assert_exit(vmx_run(vmx, v[i]), EXIT_REASON_VMCALL);
+		GUEST_ASSERT_EQ(v[i]->regs.rax, inverted ? 2 - i : i + 1);
+		vmx_skip_instruction();
+	}
+	vmx_disable(vmx);
+	GUEST_DONE();
+}
+
 static void run_l1(void *l1_code)
 {
 	struct kvm_vcpu *vcpu = vm_add_vcpu(vm_create(), l1_code);
@@ -73,21 +149,24 @@ static void test_launch_resume(const struct scenario *s)
 	run_l1(l1_launch_resume);
 }
 
+static void test_bitmaps(const struct scenario *s)
+{
+	run_l1(l1_bitmaps);
+}
+
+static void test_two_vmcs12(const struct scenario *s)
+{
+	run_l1(l1_two_vmcs12);
+}
+
 static const struct scenario scenarios[] = {
 	{ "vmxon_vmxoff", "L1 enters and leaves VMX operation, and can enter it again",
 	  test_vmxon_vmxoff },
 	{ "launch_resume", "a 64-bit L2 exits with VMCALL and is resumed 500 times",
 	  test_launch_resume },
+	{ "bitmaps", "MSR and I/O bitmaps select which RDMSR/WRMSR/OUT exit",
+	  test_bitmaps },
+	{ "two_vmcs12", "two vmcs12s run alternately, each with its own L2", test_two_vmcs12 },
 };
 
-int main(int argc, char **argv)
-{
-	static const struct test_suite suite = {
-		.name = "vmx_smoke_test",
-		.requirements = vmx_requirement_problem,
-		.scenarios = scenarios,
-		.nr_scenarios = ARRAY_SIZE(scenarios),
-	};
-
-	return test_main(&suite, argc, argv);
-}
+TEST_MAIN("vmx_smoke_test", vmx_requirement_problem, scenarios)

@@ -255,6 +255,15 @@ uint32_t vmx_run(struct vmx_vcpu *vmx, struct vmcs12 *v);
 /* Low level: 0 after a VM exit, else the VMfail status; regs in/out. */
 int vmx_enter(struct vmx_l2_regs *regs, int resume, uint64_t *host_rsp);
 
+/*
+ * Sets or clears the exits for RDMSR and WRMSR of @msr in L1's MSR bitmap,
+ * and for I/O to @port in its I/O bitmaps (SDM Vol. 3C 25.6.4, 25.6.9);
+ * they are memory, shared by every vmcs12 of @vmx, and take effect at the
+ * next VM entry.  The I/O bitmaps need CPU_USE_IO_BITMAPS.
+ */
+void vmx_intercept_msr(struct vmx_vcpu *vmx, uint32_t msr, bool read, bool write);
+void vmx_intercept_io(struct vmx_vcpu *vmx, uint16_t port, bool intercept);
+
 /* Advances GUEST_RIP past the instruction that caused the exit. */
 void vmx_skip_instruction(void);
 /* Asserts that the last exit had basic reason @reason; reports L2 exceptions. */

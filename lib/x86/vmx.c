@@ -69,6 +69,34 @@ uint32_t vmx_run(struct vmx_vcpu *vmx, struct vmcs12 *v)
 	return reason;
 }
 
+static void set_bit_to(uint8_t *bitmap, uint32_t bit, bool value)
+{
+	if (value)
+		bitmap[bit / 8] |= 1u << (bit % 8);
+	else
+		bitmap[bit / 8] &= ~(1u << (bit % 8));
+}
+
+void vmx_intercept_msr(struct vmx_vcpu *vmx, uint32_t msr, bool read, bool write)
+{
+	uint8_t *bitmap = (uint8_t *)(uintptr_t)vmx->msr_bitmap;
+	/* Read bitmaps at 0 (low MSRs) and 1 KiB (0xc0000000...), write ones 2 KiB on. */
+	uint32_t base = msr >= 0xc0000000 ? 1024 : 0;
+	uint32_t index = msr & 0x1fff;
+
+	GUEST_ASSERT_MSG(msr <= 0x1fff || (msr >= 0xc0000000 && msr <= 0xc0001fff),
+			 "MSR 0x%x is outside the MSR bitmap", msr);
+	set_bit_to(bitmap + base, index, read);
+	set_bit_to(bitmap + 2048 + base, index, write);
+}
+
+void vmx_intercept_io(struct vmx_vcpu *vmx, uint16_t port, bool intercept)
+{
+	uint64_t bitmap = port < 0x8000 ? vmx->io_bitmap_a : vmx->io_bitmap_b;
+
+	set_bit_to((uint8_t *)(uintptr_t)bitmap, port & 0x7fff, intercept);
+}
+
 void vmx_skip_instruction(void)
 {
 	vmwrite(GUEST_RIP, vmread(GUEST_RIP) + vmread(VM_EXIT_INSTRUCTION_LEN));
