@@ -5,7 +5,7 @@
 #   make -C tools/testing/selftests TARGETS=<dir> run_tests
 # (lib.mk then provides all/run_tests/install/clean and KHDR_INCLUDES).
 
-TESTS := guest_smoke_test vmx_smoke_test vmx_modes_test
+TESTS := guest_smoke_test vmx_smoke_test vmx_modes_test nested_pdptr_test
 
 LIB_SRCS := lib/ktap.c lib/scenario.c lib/known_failures.c lib/test_util.c lib/guest_print.c \
 	    lib/string_override.c lib/page_table.c lib/page_pool.c lib/numa.c \

@@ -26,6 +26,17 @@ enum l2_op {
 	L2_OP_INVLPG,		/* INVLPG addr */
 	L2_OP_SYNC_HOST,	/* the ucall in the block goes to the host (OUT) */
 	L2_OP_CALL,		/* CALL addr (a probe in L2's mode, ending in RET) */
+	/*
+	 * Loads addr into result, value times, with the count in RCX/ECX: an
+	 * L2 that runs until an asynchronous exit (the preemption timer)
+	 * leaves L2's RIP inside the loop, so L1 resumes it without writing
+	 * GUEST_RIP.  L1 ends the loop by setting the count register to 1.
+	 */
+	L2_OP_READ_LOOP,
+	/* Toggles CR4.PGE and back, then UD2 (L2 exits with #UD). */
+	L2_OP_TOGGLE_PGE,
+	/* 32-bit only: clears CR0.PG and sets it again, then UD2. */
+	L2_OP_TOGGLE_PG,
 };
 
 /* Shared with lib/x86/l2_agent.S: keep the offsets in step. */
@@ -56,6 +67,10 @@ void l2_agent_start(struct l2_agent *a, struct vmx_vcpu *vmx, struct vmcs12 *v);
  */
 uint32_t l2_agent_submit(struct l2_agent *a, enum l2_op op, uint64_t addr, uint64_t value);
 uint32_t l2_agent_resume(struct l2_agent *a);
+/* After the #UD exit of L2_OP_TOGGLE_*: skips the UD2 (2 bytes). */
+void l2_agent_skip_ud2(void);
+/* Restarts the agent from its entry for @v's current mode, to its first VMCALL. */
+void l2_agent_restart(struct l2_agent *a);
 
 /* Requests that must end with VMCALL (anything else fails the scenario). */
 uint64_t l2_agent_do(struct l2_agent *a, enum l2_op op, uint64_t addr, uint64_t value);

@@ -215,6 +215,7 @@ struct l2_setup {
 	uint64_t eptp;			/* non-zero: "enable EPT" with this EPTP */
 	uint16_t vpid;			/* non-zero: "enable VPID" with this VPID */
 	bool watchdog;			/* VMX-preemption timer: a runaway L2 exits */
+	uint32_t timer_ticks;		/* non-zero: the preemption timer, this value */
 	uint32_t pin, proc, proc2;	/* controls wanted besides the defaults */
 	uint32_t exit, entry_ctls;
 };
@@ -240,6 +241,13 @@ void vmx_disable(struct vmx_vcpu *vmx);
 
 /* Allocates, VMCLEARs, VMPTRLDs and fills a vmcs12 for @setup. */
 struct vmcs12 *vmx_vmcs_create(struct vmx_vcpu *vmx, const struct l2_setup *setup);
+/*
+ * Switches @v's L2 to @mode with paging root @cr3 (entry control, EFER, CS,
+ * CR4, IDT, and with EPT the PDPTEs from the PDPT at @cr3).  L2's RIP is
+ * left to the caller: its code must suit the new mode.
+ */
+void vmx_vmcs_set_mode(struct vmx_vcpu *vmx, struct vmcs12 *v, enum l2_mode mode,
+		       uint64_t cr3);
 /* VMPTRLD of @v (after which it is the current VMCS). */
 void vmx_vmcs_load(struct vmx_vcpu *vmx, struct vmcs12 *v);
 /* VMCLEAR of @v: its launch state becomes "clear". */

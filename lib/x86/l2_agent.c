@@ -26,6 +26,21 @@ void l2_agent_start(struct l2_agent *a, struct vmx_vcpu *vmx, struct vmcs12 *v)
 	vmx_skip_instruction();
 }
 
+void l2_agent_restart(struct l2_agent *a)
+{
+	if (a->vmx->current != a->vmcs)
+		vmx_vmcs_load(a->vmx, a->vmcs);
+	vmwrite(GUEST_RIP, (uintptr_t)l2_agent_entry(a->vmcs->mode));
+	a->req->op = L2_OP_NOP;
+	vmx_assert_exit(vmx_run(a->vmx, a->vmcs), EXIT_REASON_VMCALL);
+	vmx_skip_instruction();
+}
+
+void l2_agent_skip_ud2(void)
+{
+	vmwrite(GUEST_RIP, vmread(GUEST_RIP) + 2);
+}
+
 static uint32_t agent_exit(uint32_t reason)
 {
 	if (reason == EXIT_REASON_VMCALL)
@@ -51,6 +66,7 @@ uint64_t l2_agent_do(struct l2_agent *a, enum l2_op op, uint64_t addr, uint64_t 
 {
 	static const char * const names[] = {
 		"nop", "read", "write", "MOV to CR3", "MOV from CR3", "INVLPG", "sync", "call",
+		"read loop", "CR4.PGE toggle", "CR0.PG toggle",
 	};
 	uint32_t reason = l2_agent_submit(a, op, addr, value);
 

@@ -17,6 +17,12 @@
 #define OP_INVLPG	5
 #define OP_SYNC_HOST	6
 #define OP_CALL		7
+#define OP_READ_LOOP	8
+#define OP_TOGGLE_PGE	9
+#define OP_TOGGLE_PG	10
+
+#define CR4_PGE		0x80
+#define CR0_PG		0x80000000
 
 #define UCALL_PORT	0x1ee7
 
@@ -43,6 +49,10 @@ l2_agent64:
 	je .Lsync64
 	cmpq $OP_CALL, %rax
 	je .Lcall64
+	cmpq $OP_READ_LOOP, %rax
+	je .Lloop64
+	cmpq $OP_TOGGLE_PGE, %rax
+	je .Lpge64
 	ud2
 .Lread64:
 	movq REQ_ADDR(%rbx), %rcx
@@ -76,6 +86,22 @@ l2_agent64:
 	call *%rax
 	movq %rax, REQ_RESULT(%rbx)
 	jmp l2_agent64
+.Lloop64:
+	movq REQ_ADDR(%rbx), %rdx
+	movq REQ_VALUE(%rbx), %rcx
+1:	movq (%rdx), %rax
+	movq %rax, REQ_RESULT(%rbx)
+	decq %rcx
+	jnz 1b
+	jmp l2_agent64
+.Lpge64:
+	movq %cr4, %rax
+	xorq $CR4_PGE, %rax
+	movq %rax, %cr4
+	xorq $CR4_PGE, %rax
+	movq %rax, %cr4
+	ud2
+	jmp l2_agent64
 
 	.code32
 	.globl l2_agent32
@@ -98,6 +124,12 @@ l2_agent32:
 	je .Lsync32
 	cmpl $OP_CALL, %eax
 	je .Lcall32
+	cmpl $OP_READ_LOOP, %eax
+	je .Lloop32
+	cmpl $OP_TOGGLE_PGE, %eax
+	je .Lpge32
+	cmpl $OP_TOGGLE_PG, %eax
+	je .Lpg32
 	ud2
 .Lread32:
 	movl REQ_ADDR(%ebx), %ecx
@@ -136,6 +168,33 @@ l2_agent32:
 	call *%eax
 	movl %eax, REQ_RESULT(%ebx)
 	movl $0, REQ_RESULT+4(%ebx)
+	jmp l2_agent32
+.Lloop32:
+	movl REQ_ADDR(%ebx), %edx
+	movl REQ_VALUE(%ebx), %ecx
+1:	movl (%edx), %eax
+	movl %eax, REQ_RESULT(%ebx)
+	movl 4(%edx), %eax
+	movl %eax, REQ_RESULT+4(%ebx)
+	decl %ecx
+	jnz 1b
+	jmp l2_agent32
+.Lpge32:
+	movl %cr4, %eax
+	xorl $CR4_PGE, %eax
+	movl %eax, %cr4
+	xorl $CR4_PGE, %eax
+	movl %eax, %cr4
+	ud2
+	jmp l2_agent32
+	/* Paging off and on again: L2's code is identity mapped. */
+.Lpg32:
+	movl %cr0, %eax
+	andl $~CR0_PG, %eax
+	movl %eax, %cr0
+	orl $CR0_PG, %eax
+	movl %eax, %cr0
+	ud2
 	jmp l2_agent32
 
 	.section .note.GNU-stack, "", @progbits

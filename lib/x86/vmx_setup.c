@@ -131,7 +131,8 @@ static void require_controls(const struct vmx_caps *c, const struct l2_setup *s)
 
 	if (proc2 && !vmx_has_proc2(c, proc2))
 		GUEST_SKIP("secondary controls 0x%x not allowed by IA32_VMX_PROCBASED_CTLS2", proc2);
-	if (s->watchdog && !vmx_ctl_allowed1(c, VMX_CTL_PIN, PIN_PREEMPTION_TIMER))
+	if ((s->watchdog || s->timer_ticks) &&
+	    !vmx_ctl_allowed1(c, VMX_CTL_PIN, PIN_PREEMPTION_TIMER))
 		GUEST_SKIP("no VMX-preemption timer");
 }
 
@@ -147,9 +148,10 @@ static void write_controls(struct vmx_vcpu *vmx, const struct l2_setup *s)
 	require_controls(c, s);
 	if (proc2)
 		proc |= CPU_ACTIVATE_SECONDARY;
-	if (s->watchdog) {
+	if (s->watchdog || s->timer_ticks) {
 		pin |= PIN_PREEMPTION_TIMER;
-		vmwrite(VMX_PREEMPTION_TIMER_VALUE, VMX_WATCHDOG_TICKS);
+		vmwrite(VMX_PREEMPTION_TIMER_VALUE, s->timer_ticks ? s->timer_ticks :
+							      VMX_WATCHDOG_TICKS);
 	}
 	if (s->eptp)
 		vmwrite(EPT_POINTER, s->eptp);
@@ -161,8 +163,6 @@ static void write_controls(struct vmx_vcpu *vmx, const struct l2_setup *s)
 		entry |= ENTRY_LOAD_IA32_EFER;
 		exit |= EXIT_LOAD_IA32_EFER;
 	}
-	if (s->mode == L2_LONG_MODE)
-		entry |= ENTRY_IA32E_MODE;
 
 	vmwrite(PIN_BASED_VM_EXEC_CONTROL, vmx_ctl_adjust(c, VMX_CTL_PIN, pin));
 	vmwrite(CPU_BASED_VM_EXEC_CONTROL, vmx_ctl_adjust(c, VMX_CTL_PROC, proc));
@@ -187,16 +187,16 @@ static void write_controls(struct vmx_vcpu *vmx, const struct l2_setup *s)
 	vmwrite(VMCS_LINK_POINTER, ~0ull);
 }
 
-static void write_guest_segments(enum l2_mode mode)
+static void write_guest_segments(void)
 {
-	struct desc_ptr gdt, idt;
+	struct desc_ptr gdt;
 	uint16_t tr;
 	static const uint32_t data_sel[] = {
 		GUEST_ES_SELECTOR, GUEST_SS_SELECTOR, GUEST_DS_SELECTOR,
 		GUEST_FS_SELECTOR, GUEST_GS_SELECTOR,
 	};
 
-	asm volatile("sgdt %0; sidt %1; str %2" : "=m"(gdt), "=m"(idt), "=r"(tr));
+	asm volatile("sgdt %0; str %1" : "=m"(gdt), "=r"(tr));
 	/* Selector, base, limit and AR fields of one segment are 0x2 apart per segment. */
 	for (unsigned int i = 0; i < sizeof(data_sel) / sizeof(data_sel[0]); i++) {
 		uint32_t seg = (data_sel[i] - GUEST_ES_SELECTOR) / 2;
@@ -206,10 +206,8 @@ static void write_guest_segments(enum l2_mode mode)
 		vmwrite(GUEST_ES_LIMIT + 2 * seg, 0xffffffff);
 		vmwrite(GUEST_ES_AR_BYTES + 2 * seg, VMX_AR_DATA);
 	}
-	vmwrite(GUEST_CS_SELECTOR, mode == L2_LONG_MODE ? GDT_SEL_CODE64 : GDT_SEL_CODE32);
 	vmwrite(GUEST_CS_BASE, 0);
 	vmwrite(GUEST_CS_LIMIT, 0xffffffff);
-	vmwrite(GUEST_CS_AR_BYTES, mode == L2_LONG_MODE ? VMX_AR_CODE64 : VMX_AR_CODE32);
 	vmwrite(GUEST_TR_SELECTOR, tr);
 	vmwrite(GUEST_TR_BASE, tss_base(&gdt, tr));
 	vmwrite(GUEST_TR_LIMIT, 0x67);
@@ -220,32 +218,52 @@ static void write_guest_segments(enum l2_mode mode)
 	vmwrite(GUEST_LDTR_AR_BYTES, VMX_AR_LDT_UNUSABLE);
 	vmwrite(GUEST_GDTR_BASE, gdt.base);
 	vmwrite(GUEST_GDTR_LIMIT, gdt.limit);
-	/* L1's IDT is in 64-bit format: a 32-bit L2 gets none (all exceptions exit). */
-	vmwrite(GUEST_IDTR_BASE, mode == L2_LONG_MODE ? idt.base : 0);
-	vmwrite(GUEST_IDTR_LIMIT, mode == L2_LONG_MODE ? idt.limit : 0);
+}
+
+/*
+ * What distinguishes a long-mode L2 from a PAE one (SDM Vol. 3C 27.3.1):
+ * the "IA-32e mode guest" entry control, EFER.LMA/LME, CS, CR4.PCIDE, the
+ * IDT (L1's is in 64-bit format: a 32-bit L2 gets none, all its exceptions
+ * exit) and, with EPT, the PDPTEs, which VM entry then loads from the VMCS
+ * rather than from CR3 (28.3.2.4): they start coherent with the PDPT.
+ */
+static void write_mode_state(const struct vmx_caps *c, enum l2_mode mode, uint64_t cr3,
+			     bool ept)
+{
+	uint64_t cr4 = read_cr4() | c->cr4_fixed0;
+	uint64_t efer = rdmsr(MSR_EFER) & EFER_NX;
+	uint64_t entry = vmread(VM_ENTRY_CONTROLS) & ~ENTRY_IA32E_MODE;
+	bool lm = mode == L2_LONG_MODE;
+	struct desc_ptr idt;
+
+	GUEST_ASSERT_MSG(lm || (cr3 && cr3 < (1ull << 32)), "a PAE L2 needs a PDPT below 4 GiB");
+	asm volatile("sidt %0" : "=m"(idt));
+	if (lm)
+		efer |= EFER_LME | EFER_LMA;
+	else
+		cr4 &= ~(X86_CR4_PCIDE | X86_CR4_FSGSBASE);
+	vmwrite(VM_ENTRY_CONTROLS, entry | (lm ? ENTRY_IA32E_MODE : 0));
+	vmwrite(GUEST_IA32_EFER, efer);
+	vmwrite(GUEST_CR3, cr3 ? cr3 : read_cr3());
+	vmwrite(GUEST_CR4, cr4);
+	vmwrite(CR4_READ_SHADOW, cr4);
+	vmwrite(GUEST_CS_SELECTOR, lm ? GDT_SEL_CODE64 : GDT_SEL_CODE32);
+	vmwrite(GUEST_CS_AR_BYTES, lm ? VMX_AR_CODE64 : VMX_AR_CODE32);
+	vmwrite(GUEST_IDTR_BASE, lm ? idt.base : 0);
+	vmwrite(GUEST_IDTR_LIMIT, lm ? idt.limit : 0);
+	for (int i = 0; i < 4; i++)
+		vmwrite(GUEST_PDPTR(i), !lm && ept ? ((uint64_t *)(uintptr_t)cr3)[i] : 0);
 }
 
 static void write_guest_state(struct vmx_vcpu *vmx, const struct l2_setup *s, uint64_t stack)
 {
 	const struct vmx_caps *c = vmx->caps;
 	uint64_t cr0 = (read_cr0() | c->cr0_fixed0) & c->cr0_fixed1;
-	uint64_t cr4 = read_cr4() | c->cr4_fixed0;
-	uint64_t efer = rdmsr(MSR_EFER) & EFER_NX;
 
-	if (s->mode == L2_LONG_MODE) {
-		efer |= EFER_LME | EFER_LMA;
-	} else {
-		GUEST_ASSERT_MSG(s->cr3 && s->cr3 < (1ull << 32),
-				 "a PAE L2 needs its own PDPT below 4 GiB");
-		cr4 &= ~(X86_CR4_PCIDE | X86_CR4_FSGSBASE);
-	}
-	write_guest_segments(s->mode);
+	write_guest_segments();
+	write_mode_state(c, s->mode, s->cr3, s->eptp);
 	vmwrite(GUEST_CR0, cr0);
-	vmwrite(GUEST_CR3, s->cr3 ? s->cr3 : read_cr3());
-	vmwrite(GUEST_CR4, cr4);
 	vmwrite(CR0_READ_SHADOW, cr0);
-	vmwrite(CR4_READ_SHADOW, cr4);
-	vmwrite(GUEST_IA32_EFER, efer);
 	vmwrite(GUEST_IA32_PAT, rdmsr(MSR_IA32_CR_PAT));
 	vmwrite(GUEST_IA32_DEBUGCTL, 0);
 	vmwrite(GUEST_DR7, 0x400);
@@ -259,13 +277,18 @@ static void write_guest_state(struct vmx_vcpu *vmx, const struct l2_setup *s, ui
 	vmwrite(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
 	vmwrite(GUEST_INTERRUPTIBILITY_INFO, 0);
 	vmwrite(GUEST_PENDING_DBG_EXCEPTIONS, 0);
-	/*
-	 * With EPT, VM entry loads a PAE guest's PDPTEs from these fields, not
-	 * from CR3 (SDM Vol. 3C 28.3.2.4): start them coherent with the PDPT.
-	 */
-	for (int i = 0; i < 4; i++)
-		vmwrite(GUEST_PDPTR(i), s->mode == L2_PAE_MODE && s->eptp ?
-			((uint64_t *)(uintptr_t)s->cr3)[i] : 0);
+}
+
+void vmx_vmcs_set_mode(struct vmx_vcpu *vmx, struct vmcs12 *v, enum l2_mode mode, uint64_t cr3)
+{
+	bool ept = false;
+
+	if (vmx->current != v)
+		vmx_vmcs_load(vmx, v);
+	if (vmread(CPU_BASED_VM_EXEC_CONTROL) & CPU_ACTIVATE_SECONDARY)
+		ept = vmread(SECONDARY_VM_EXEC_CONTROL) & SEC_ENABLE_EPT;
+	write_mode_state(vmx->caps, mode, cr3, ept);
+	v->mode = mode;
 }
 
 struct vmcs12 *vmx_vmcs_create(struct vmx_vcpu *vmx, const struct l2_setup *setup)

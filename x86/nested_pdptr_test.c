@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * nested_pdptr_test: coherence of a PAE L2's PDPTEs across nested VM entry
+ * and VM exit (Intel SDM Vol. 3C):
+ *  - 28.3.2.4: with "enable EPT" = 1 and PAE paging, VM entry loads the
+ *    PDPTEs from GUEST_PDPTR0-3; otherwise from the PDPT at CR3;
+ *  - 28.3.1 / 29.3.4: a VM exit of such a guest saves the PDPTEs in use
+ *    into GUEST_PDPTR0-3 (and CR3);
+ *  - 27.3.1.6 and 27.8: PDPTEs with reserved bits set make VM entry fail
+ *    with basic exit reason 33, bit 31 set, exit qualification 2.
+ * Unless said otherwise L2 runs in 32-bit PAE mode.  Its page tables map
+ * WINDOW (PDPTE 3) to page A, B or C, each holding its own marker: what
+ * L2 reads there tells which PDPTE it uses.
+ */
+#include "kvm_util.h"
+#include "page_pool.h"
+#include "scenario.h"
+#include "ucall.h"
+#include "vcpu_state.h"
+#include "x86/exception.h"
+#include "x86/l2_agent.h"
+#include "x86/l2_paging.h"
+#include "x86/vmx.h"
+#include "x86/vmx_host.h"
+
+#define WINDOW		0xc0000000ull	/* PDPTE 3 */
+#define WINDOW_PDPTE	3
+#define NR_TABLES	3
+#define MARK(i)		(0x1000000000000000ull * (i + 1) + 0xabcd)
+#define LOOP_COUNT	0x7fffffff
+#define TIMER_TICKS	20000
+#define STAGE_SAVE	1
+/* A PDPTE with bit 1 set: bits 2:1 of a PAE PDPTE are reserved (SDM Vol. 3A 4.4.1). */
+#define PDPTE_RSVD	(1ull << 1)
+#define GARBAGE_PDPTE	0xdead0000f00df1e7ull
+
+enum { NEED_EPT = 1, NEED_UG = 2, NEED_TIMER = 4, NEED_NESTED_STATE = 8 };
+
+struct row {
+	void (*l1)(void);
+	unsigned int needs;
+	enum sregs_restore restore;	/* save/restore rows */
+};
+
+static bool inverted;
+
+/* L1's view: three PAE tables, WINDOW -> page i in table i, and one vmcs12. */
+struct fixture {
+	struct vmx_vcpu *vmx;
+	uint64_t *page[NR_TABLES];
+	struct page_table pt[NR_TABLES];
+	struct vmcs12 *v;
+	struct l2_agent agent;
+};
+
+static uint64_t expect(uint64_t good, uint64_t bad)
+{
+	return inverted ? bad : good;
+}
+
+static void make_tables(struct fixture *f)
+{
+	for (int i = 0; i < NR_TABLES; i++) {
+		f->page[i] = guest_alloc_pages(1);
+		f->page[i][0] = MARK(i);
+		l2_pt_create(&f->pt[i], L2_PAE_MODE);
+		l2_pt_map(&f->pt[i], WINDOW, (uintptr_t)f->page[i]);
+	}
+}
+
+static uint64_t eptp_for(struct fixture *f, bool ept)
+{
+	struct page_table t;
+
+	if (!ept)
+		return 0;
+	ept_create(&t);
+	return ept_pointer(f->vmx->caps, &t, false);
+}
+
+static struct vmcs12 *new_vmcs(struct fixture *f, bool ept, struct l2_setup extra)
+{
+	extra.mode = L2_PAE_MODE;
+	extra.entry = l2_agent_entry(L2_PAE_MODE);
+	extra.cr3 = f->pt[0].root;
+	extra.eptp = eptp_for(f, ept);
+	if (!extra.timer_ticks)
+		extra.watchdog = true;
+	return vmx_vmcs_create(f->vmx, &extra);
+}
+
+/* Enters VMX operation and starts the agent in a PAE L2 on table 0. */
+static void setup(struct fixture *f, bool ept, struct l2_setup extra)
+{
+	f->vmx = vmx_enable();
+	make_tables(f);
+	f->v = new_vmcs(f, ept, extra);
+}
+
+static void start(struct fixture *f)
+{
+	l2_agent_start(&f->agent, f->vmx, f->v);
+}
+
+static void write_pdptes_of(struct fixture *f, int table)
+{
+	for (int i = 0; i < 4; i++)
+		vmwrite(GUEST_PDPTR(i), pae_pdpte(&f->pt[table], i));
+}
+
+static void assert_pdptes_of(struct fixture *f, int table)
+{
+	for (int i = 0; i < 4; i++)
+		GUEST_ASSERT_EQ(vmread(GUEST_PDPTR(i)), pae_pdpte(&f->pt[table], i));
+}
+
+static void finish(struct fixture *f)
+{
+	vmx_disable(f->vmx);
+	GUEST_DONE();
+}
+
+/* 1. EPT: the PDPTEs come from vmcs12, not from the PDPT in memory at CR3. */
+static void l1_vmcs_pdptes_used(void)
+{
+	struct fixture f;
+
+	setup(&f, true, (struct l2_setup){ 0 });
+	write_pdptes_of(&f, 1);
+	start(&f);
+	GUEST_ASSERT_EQ(l2_read(&f.agent, WINDOW), expect(MARK(1), MARK(0)));
+	finish(&f);
+}
+
+/* 2. EPT: L2's own MOV to CR3 loads new PDPTEs; the VM exit saves them and CR3. */
+static void l1_exit_saves_pdptes(void)
+{
+	struct fixture f;
+
+	setup(&f, true, (struct l2_setup){ 0 });
+	start(&f);
+	l2_write_cr3(&f.agent, f.pt[1].root);
+	GUEST_ASSERT_EQ(vmread(GUEST_CR3), f.pt[1].root);
+	assert_pdptes_of(&f, inverted ? 0 : 1);
+	GUEST_ASSERT_EQ(l2_read(&f.agent, WINDOW), MARK(1));
+	finish(&f);
+}
+
+/*
+ * L2 reads WINDOW in a loop until the preemption timer exits; returns what
+ * it read after the last VM entry (so no VMWRITE of GUEST_RIP is needed).
+ */
+static uint64_t loop_read(struct fixture *f, bool first)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		uint32_t reason;
+
+		if (first && !tries) {
+			reason = l2_agent_submit(&f->agent, L2_OP_READ_LOOP, WINDOW, LOOP_COUNT);
+		} else {
+			f->agent.req->result = 0;
+			reason = vmx_run(f->vmx, f->v);
+		}
+		vmx_assert_exit(reason, EXIT_REASON_PREEMPTION_TIMER);
+		if (f->agent.req->result)
+			return f->agent.req->result;
+	}
+	GUEST_FAIL("L2 never read WINDOW between two preemption-timer exits");
+}
+
+static void loop_stop(struct fixture *f)
+{
+	uint32_t reason;
+
+	f->v->regs.rcx = 1;
+	for (int tries = 0; tries < 100; tries++) {
+		reason = l2_agent_resume(&f->agent);
+		if (reason != EXIT_REASON_PREEMPTION_TIMER)
+			break;
+	}
+	vmx_assert_exit(reason, EXIT_REASON_VMCALL);
+}
+
+enum vmwrite_set { PDPTES_ONLY, PDPTES_AND_CR3, ONE_PDPTE };
+
+/*
+ * 3. EPT: between two VM entries of the same vmcs12 L1 VMWRITEs only the
+ * PDPTE fields (and CR3, or one PDPTE); the next entry loads them.
+ */
+static void vmwrite_pdptes(enum vmwrite_set set)
+{
+	struct fixture f;
+
+	setup(&f, true, (struct l2_setup){ .timer_ticks = TIMER_TICKS });
+	start(&f);
+	GUEST_ASSERT_EQ(loop_read(&f, true), MARK(0));
+	if (set == ONE_PDPTE) {
+		vmwrite(GUEST_PDPTR(WINDOW_PDPTE), pae_pdpte(&f.pt[1], WINDOW_PDPTE));
+	} else {
+		write_pdptes_of(&f, 1);
+		if (set == PDPTES_AND_CR3)
+			vmwrite(GUEST_CR3, f.pt[1].root);
+	}
+	GUEST_ASSERT_EQ(loop_read(&f, false), expect(MARK(1), MARK(0)));
+	loop_stop(&f);
+	finish(&f);
+}
+
+static void l1_vmwrite_pdptes_only(void)
+{
+	vmwrite_pdptes(PDPTES_ONLY);
+}
+
+static void l1_vmwrite_pdptes_and_cr3(void)
+{
+	vmwrite_pdptes(PDPTES_AND_CR3);
+}
+
+static void l1_vmwrite_one_pdpte(void)
+{
+	vmwrite_pdptes(ONE_PDPTE);
+}
+
+/* 4. EPT: two vmcs12s with different PDPTEs alternate; each L2 keeps its own. */
+static void l1_two_vmcs12(void)
+{
+	struct l2_agent agent[2];
+	struct vmcs12 *v[2];
+	struct fixture f;
+
+	setup(&f, true, (struct l2_setup){ 0 });
+	v[0] = f.v;
+	v[1] = new_vmcs(&f, true, (struct l2_setup){ 0 });
+	write_pdptes_of(&f, 1);
+	for (int i = 0; i < 2; i++)
+		l2_agent_start(&agent[i], f.vmx, v[i]);
+	for (int round = 0; round < 50; round++) {
+		int i = round % 2;
+
+		GUEST_ASSERT_EQ(l2_read(&agent[i], WINDOW), expect(MARK(i), MARK(1 - i)));
+	}
+	finish(&f);
+}
+
+/* 5. No EPT: the PDPTEs come from memory at CR3 on every entry; the fields are ignored. */
+static void l1_noept_pdptes_from_memory(void)
+{
+	uint64_t *pdpt;
+	struct fixture f;
+
+	setup(&f, false, (struct l2_setup){ 0 });
+	for (int i = 0; i < 4; i++)
+		vmwrite(GUEST_PDPTR(i), GARBAGE_PDPTE);
+	start(&f);
+	GUEST_ASSERT_EQ(l2_read(&f.agent, WINDOW), MARK(0));
+	/* VPID is off: VM entry also invalidates cached translations (29.4.3.1). */
+	pdpt = (uint64_t *)(uintptr_t)f.pt[0].root;
+	pdpt[WINDOW_PDPTE] = pae_pdpte(&f.pt[1], WINDOW_PDPTE);
+	GUEST_ASSERT_EQ(l2_read(&f.agent, WINDOW), expect(MARK(1), MARK(0)));
+	finish(&f);
+}
+
+/* The entry must fail with reason 33 and qualification 2, L2 untouched (27.8). */
+static void assert_pdpte_entry_failure(struct fixture *f)
+{
+	uint64_t rip = vmread(GUEST_RIP);
+	uint32_t reason;
+
+	reason = l2_agent_submit(&f->agent, L2_OP_READ, WINDOW, 0);
+	GUEST_ASSERT_EQ(reason, expect(EXIT_REASON_FAILED_ENTRY | EXIT_REASON_INVALID_STATE,
+				       EXIT_REASON_VMCALL));
+	GUEST_ASSERT_EQ(vmread(EXIT_QUALIFICATION), ENTRY_FAIL_PDPTE);
+	GUEST_ASSERT_EQ(vmread(GUEST_RIP), rip);
+	GUEST_ASSERT_EQ(f->agent.req->result, 0);
+}
+
+/* 6a. No EPT: a present in-memory PDPTE with a reserved bit fails the entry. */
+static void l1_invalid_pdpte_memory(void)
+{
+	uint64_t *pdpt;
+	struct fixture f;
+
+	setup(&f, false, (struct l2_setup){ 0 });
+	start(&f);
+	pdpt = (uint64_t *)(uintptr_t)f.pt[0].root;
+	pdpt[WINDOW_PDPTE] |= PDPTE_RSVD;
+	assert_pdpte_entry_failure(&f);
+	pdpt[WINDOW_PDPTE] &= ~PDPTE_RSVD;
+	vmx_assert_exit(l2_agent_resume(&f.agent), EXIT_REASON_VMCALL);
+	GUEST_ASSERT_EQ(f.agent.req->result, MARK(0));
+	finish(&f);
+}
+
+/* 6b. EPT: the same reserved bit in GUEST_PDPTR3 fails the entry. */
+static void l1_invalid_pdpte_vmcs(void)
+{
+	uint64_t good;
+	struct fixture f;
+
+	setup(&f, true, (struct l2_setup){ 0 });
+	start(&f);
+	good = vmread(GUEST_PDPTR(WINDOW_PDPTE));
+	vmwrite(GUEST_PDPTR(WINDOW_PDPTE), good | PDPTE_RSVD);
+	assert_pdpte_entry_failure(&f);
+	vmwrite(GUEST_PDPTR(WINDOW_PDPTE), good);
+	vmx_assert_exit(l2_agent_resume(&f.agent), EXIT_REASON_VMCALL);
+	GUEST_ASSERT_EQ(f.agent.req->result, MARK(0));
+	finish(&f);
+}
+
+/* 7. EPT: a long-mode L2 ignores the PDPTE fields; the same vmcs12 in PAE mode uses them. */
+static void l1_long_mode_ignores_pdptes(void)
+{
+	struct page_table pt_long;
+	struct fixture f;
+
+	f.vmx = vmx_enable();
+	make_tables(&f);
+	l2_pt_create(&pt_long, L2_LONG_MODE);
+	l2_pt_map(&pt_long, WINDOW, (uintptr_t)f.page[2]);
+	f.v = vmx_vmcs_create(f.vmx, &(struct l2_setup){
+		.mode = L2_LONG_MODE, .entry = l2_agent_entry(L2_LONG_MODE), .cr3 = pt_long.root,
+		.eptp = eptp_for(&f, true), .watchdog = true });
+	for (int i = 0; i < 4; i++)
+		vmwrite(GUEST_PDPTR(i), GARBAGE_PDPTE);
+	start(&f);
+	GUEST_ASSERT_EQ(l2_read(&f.agent, WINDOW), MARK(2));
+
+	vmx_vmcs_set_mode(f.vmx, f.v, L2_PAE_MODE, f.pt[1].root);
+	l2_agent_restart(&f.agent);
+	GUEST_ASSERT_EQ(l2_read(&f.agent, WINDOW), expect(MARK(1), MARK(2)));
+
+	vmx_vmcs_set_mode(f.vmx, f.v, L2_LONG_MODE, pt_long.root);
+	for (int i = 0; i < 4; i++)
+		vmwrite(GUEST_PDPTR(i), GARBAGE_PDPTE);
+	l2_agent_restart(&f.agent);
+	GUEST_ASSERT_EQ(l2_read(&f.agent, WINDOW), MARK(2));
+	finish(&f);
+}
+
+/*
+ * 8. EPT: MOV to CR4 changing PGE, or to CR0 changing PG, reloads the
+ * PDPTEs from memory (SDM Vol. 3A 4.4.1).  L1 changed the PDPT in memory
+ * beforehand; L2 exits with an intercepted #UD, the VM exit saves the
+ * reloaded PDPTEs, and L2 keeps using them after the next entry.
+ */
+static void reload_by(enum l2_op op, uint32_t proc2)
+{
+	uint64_t *pdpt, old, new;
+	uint32_t info;
+	struct fixture f;
+
+	setup(&f, true, (struct l2_setup){ .proc2 = proc2 });
+	start(&f);
+	pdpt = (uint64_t *)(uintptr_t)f.pt[0].root;
+	old = pdpt[WINDOW_PDPTE];
+	new = pae_pdpte(&f.pt[1], WINDOW_PDPTE);
+	pdpt[WINDOW_PDPTE] = new;
+	/* The PDPTEs in use still come from the VM entry (the fields). */
+	GUEST_ASSERT_EQ(l2_read(&f.agent, WINDOW), MARK(0));
+
+	vmx_assert_exit(l2_agent_submit(&f.agent, op, 0, 0), EXIT_REASON_EXCEPTION_NMI);
+	info = vmread(VM_EXIT_INTR_INFO);
+	GUEST_ASSERT_EQ(info & INTR_INFO_VECTOR_MASK, UD_VECTOR);
+	GUEST_ASSERT_EQ(vmread(GUEST_PDPTR(WINDOW_PDPTE)), expect(new, old));
+	l2_agent_skip_ud2();
+	vmx_assert_exit(l2_agent_resume(&f.agent), EXIT_REASON_VMCALL);
+	GUEST_ASSERT_EQ(l2_read(&f.agent, WINDOW), MARK(1));
+	finish(&f);
+}
+
+static void l1_pge_toggle_reloads(void)
+{
+	reload_by(L2_OP_TOGGLE_PGE, 0);
+}
+
+static void l1_pg_toggle_reloads(void)
+{
+	reload_by(L2_OP_TOGGLE_PG, SEC_UNRESTRICTED_GUEST);
+}
+
+/* 9. EPT with CR3-load exiting: L1 emulates L2's MOV to CR3 with PDPTEs of its choice. */
+static void l1_cr3_exiting_emulated(void)
+{
+	struct fixture f;
+	uint64_t qual;
+
+	setup(&f, true, (struct l2_setup){ .proc = CPU_CR3_LOAD_EXITING });
+	start(&f);
+	vmx_assert_exit(l2_agent_submit(&f.agent, L2_OP_WRITE_CR3, f.pt[1].root, 0),
+			EXIT_REASON_CR_ACCESS);
+	qual = vmread(EXIT_QUALIFICATION);
+	GUEST_ASSERT_EQ(CR_QUAL_CR(qual), 3);
+	GUEST_ASSERT_EQ(CR_QUAL_TYPE(qual), CR_QUAL_TYPE_MOV_TO_CR);
+	GUEST_ASSERT_EQ(CR_QUAL_GPR(qual), 0);		/* the agent uses RAX */
+	GUEST_ASSERT_EQ(f.v->regs.rax, f.pt[1].root);
+	vmwrite(GUEST_CR3, f.v->regs.rax);
+	write_pdptes_of(&f, 2);
+	vmx_skip_instruction();
+	vmx_assert_exit(l2_agent_resume(&f.agent), EXIT_REASON_VMCALL);
+	GUEST_ASSERT_EQ(l2_read(&f.agent, WINDOW), expect(MARK(2), MARK(1)));
+	GUEST_ASSERT_EQ(l2_read_cr3(&f.agent), f.pt[1].root);
+	finish(&f);
+}
+
+/*
+ * 10. EPT: the state of scenario 1 (vmcs12 PDPTEs differ from memory) is
+ * saved while L2 runs and restored into a new VM.  With KVM_SET_SREGS2 the
+ * PDPTRs travel in sregs2; with KVM_SET_SREGS there are none, but with EPT
+ * in vmcs12 L2's PDPTEs are vmcs12 fields, part of the nested state
+ * (api.rst, KVM_GET_NESTED_STATE), so L2 must keep them either way.
+ */
+static void l1_save_restore(void)
+{
+	struct fixture f;
+
+	setup(&f, true, (struct l2_setup){ 0 });
+	write_pdptes_of(&f, 1);
+	start(&f);
+	GUEST_ASSERT_EQ(l2_read(&f.agent, WINDOW), MARK(1));
+	l2_sync_host(&f.agent, STAGE_SAVE);
+	GUEST_ASSERT_EQ(l2_read(&f.agent, WINDOW), expect(MARK(1), MARK(0)));
+	assert_pdptes_of(&f, 1);
+	finish(&f);
+}
+
+static const char *row_problem(const struct row *r)
+{
+	struct vmx_caps caps;
+
+	TEST_ASSERT(host_vmx_caps(&caps), "VMX capabilities");
+	if ((r->needs & NEED_EPT) && !vmx_has_proc2(&caps, SEC_ENABLE_EPT))
+		return "KVM offers no EPT to L1 (L0 runs with kvm_intel ept=0)";
+	if ((r->needs & NEED_UG) && !vmx_has_proc2(&caps, SEC_UNRESTRICTED_GUEST))
+		return "KVM offers no unrestricted guest to L1";
+	if ((r->needs & NEED_TIMER) && !vmx_ctl_allowed1(&caps, VMX_CTL_PIN, PIN_PREEMPTION_TIMER))
+		return "KVM offers no VMX-preemption timer to L1";
+	if ((r->needs & NEED_NESTED_STATE) && !kvm_check_cap(KVM_CAP_NESTED_STATE))
+		return "KVM lacks KVM_CAP_NESTED_STATE";
+	return NULL;
+}
+
+static void test_row(const struct scenario *s)
+{
+	const struct row *r = s->arg;
+	const char *problem = row_problem(r);
+	struct kvm_vcpu *vcpu;
+	struct ucall uc;
+
+	TEST_REQUIRE(!problem, "%s", problem);
+	vcpu = vm_add_vcpu(vm_create(), r->l1);
+	inverted = scenario_inverted();
+	sync_global_to_guest(vcpu->vm, inverted);
+	while (vcpu_run_ucall(vcpu, &uc) == UCALL_SYNC) {
+		TEST_ASSERT_EQ(uc.args[0], STAGE_SAVE);
+		TEST_ASSERT(vcpu_in_guest_mode(vcpu), "L2's sync left the vCPU out of guest mode");
+		vcpu = vm_migrate(vcpu, r->restore);
+	}
+}
+
+#define ROW(fn, n)		(&(const struct row){ fn, n })
+#define SAVE_ROW(how)		(&(const struct row){ l1_save_restore, \
+				 NEED_EPT | NEED_NESTED_STATE, how })
+
+static const struct scenario scenarios[] = {
+	{ "vmcs_pdptes_used", "EPT: VM entry loads the PDPTEs from vmcs12, not memory",
+	  test_row, ROW(l1_vmcs_pdptes_used, NEED_EPT) },
+	{ "exit_saves_pdptes", "EPT: after L2's MOV to CR3 the exit saves CR3 and the new PDPTEs",
+	  test_row, ROW(l1_exit_saves_pdptes, NEED_EPT) },
+	{ "vmwrite_pdptes_only", "EPT: a VMWRITE of only GUEST_PDPTR0-3 takes effect at VMRESUME",
+	  test_row, ROW(l1_vmwrite_pdptes_only, NEED_EPT | NEED_TIMER) },
+	{ "vmwrite_pdptes_and_cr3", "EPT: VMWRITEs of GUEST_PDPTR0-3 and GUEST_CR3 take effect",
+	  test_row, ROW(l1_vmwrite_pdptes_and_cr3, NEED_EPT | NEED_TIMER) },
+	{ "vmwrite_one_pdpte", "EPT: a VMWRITE of GUEST_PDPTR3 alone takes effect at VMRESUME",
+	  test_row, ROW(l1_vmwrite_one_pdpte, NEED_EPT | NEED_TIMER) },
+	{ "two_vmcs12", "EPT: two vmcs12s with different PDPTEs alternate, each keeps its own",
+	  test_row, ROW(l1_two_vmcs12, NEED_EPT) },
+	{ "noept_pdptes_from_memory", "no EPT: PDPTEs come from memory on every entry",
+	  test_row, ROW(l1_noept_pdptes_from_memory, 0) },
+	{ "invalid_pdpte_memory", "no EPT: a reserved bit in a PDPTE in memory fails VM entry",
+	  test_row, ROW(l1_invalid_pdpte_memory, 0) },
+	{ "invalid_pdpte_vmcs", "EPT: a reserved bit in GUEST_PDPTR3 fails VM entry",
+	  test_row, ROW(l1_invalid_pdpte_vmcs, NEED_EPT) },
+	{ "long_mode_ignores_pdptes", "EPT: long mode ignores the fields; PAE mode uses them",
+	  test_row, ROW(l1_long_mode_ignores_pdptes, NEED_EPT) },
+	{ "pge_toggle_reloads", "EPT: CR4.PGE toggle reloads PDPTEs; a #UD exit saves them",
+	  test_row, ROW(l1_pge_toggle_reloads, NEED_EPT) },
+	{ "pg_toggle_reloads", "EPT: CR0.PG off/on reloads PDPTEs; a #UD exit saves them",
+	  test_row, ROW(l1_pg_toggle_reloads, NEED_EPT | NEED_UG) },
+	{ "cr3_exiting_emulated", "EPT: L1 emulates MOV to CR3 with PDPTEs of its choice",
+	  test_row, ROW(l1_cr3_exiting_emulated, NEED_EPT) },
+	{ "save_restore_sregs2", "EPT: L2 keeps vmcs12 PDPTEs across restore with SREGS2",
+	  test_row, SAVE_ROW(RESTORE_SREGS2) },
+	{ "save_restore_sregs", "EPT: L2 keeps vmcs12 PDPTEs across restore with SREGS",
+	  test_row, SAVE_ROW(RESTORE_SREGS) },
+};
+
+TEST_MAIN("nested_pdptr_test", vmx_requirement_problem, scenarios)
