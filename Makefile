@@ -5,15 +5,9 @@
 #   make -C tools/testing/selftests TARGETS=<dir> run_tests
 # (lib.mk then provides all/run_tests/install/clean and KHDR_INCLUDES).
 
-TESTS := guest_smoke_test vmx_smoke_test vmx_modes_test nested_pdptr_test
-
-LIB_SRCS := lib/ktap.c lib/scenario.c lib/known_failures.c lib/test_util.c lib/guest_print.c \
-	    lib/string_override.c lib/page_table.c lib/page_pool.c lib/numa.c \
-	    lib/kvm_dev.c lib/kvm_vm.c lib/kvm_vcpu.c lib/kvm_exit.c \
-	    lib/ucall_guest.c lib/ucall_host.c lib/vcpu_state.c \
-	    lib/x86/desc.c lib/x86/exception.c lib/x86/idt_entry.S lib/x86/vmx_entry.S \
-	    lib/x86/vmx.c lib/x86/vmx_caps.c lib/x86/vmx_setup.c lib/x86/vmx_requirements.c \
-	    lib/x86/l2_agent.c lib/x86/l2_agent_code.S lib/x86/l2_paging.c
+# Every x86/*_test.c is a test; every lib/ source is in the library.
+TESTS := $(sort $(patsubst x86/%.c,%,$(wildcard x86/*_test.c)))
+LIB_SRCS := $(sort $(wildcard lib/*.c lib/x86/*.c lib/x86/*.S))
 
 # Guest code must not use the red zone (exceptions push onto the stack) nor
 # a stack protector (no TLS in guests); the image is linked at fixed
