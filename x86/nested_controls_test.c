@@ -1,0 +1,883 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * nested_controls_test: KVM's cached copies of vmcs02's controls (the
+ * controls shadow, seeds/002) and its lazy copy of vmcs12 must never let L2
+ * run with controls L1 did not ask for.
+ *
+ * A table of rows: each names one control bit (or exception-bitmap/CR-mask
+ * bit) and a probe, an L2 instruction whose outcome depends on it.  After
+ * every change L2 runs every probe and L1 checks every outcome against the
+ * SDM rules (Vol. 3C 26.1 "Instructions that cause VM exits", 25.6 the
+ * controls, 26.3 "Changes to instruction behavior in VMX non-root
+ * operation").  Scenarios: each row toggled alone and back (L1 writes only
+ * that control field between entries, plus GUEST_RIP to skip the VMCALL
+ * that ends a probe: a field KVM shadows, whose VMWRITE does not mark
+ * vmcs12 dirty), a seeded random walk over all rows, and walks interleaved
+ * with events that reload or recreate vmcs02.
+ */
+#include <stdlib.h>
+
+#include "kvm_util.h"
+#include "page_pool.h"
+#include "scenario.h"
+#include "ucall.h"
+#include "vcpu_state.h"
+#include "x86/exception.h"
+#include "x86/vmx.h"
+#include "x86/vmx_host.h"
+
+#define TSC_OFFSET_VALUE	(1ull << 50)
+#define TIMER_TICKS		500
+#define SPIN_LOOPS		300000
+#define IO_PORT			0x21		/* the in-kernel PIC: L0 handles it */
+#define CR0_SHADOWED		X86_CR0_TS	/* real 0, read shadow 1 */
+#define CR4_SHADOWED		X86_CR4_PCE	/* real 0, read shadow 1 */
+#define MAX_EXITS_PER_PROBE	64
+#define DEFAULT_STEPS		60
+#define EVENT_STEPS		8
+#define EVENT_EVERY		4
+#define STAGE_EVENT		1
+#define NO_EXIT			0xffffffffu
+
+enum probe {
+	PR_RDTSC, PR_INVLPG, PR_MOV_DR, PR_CR3_LOAD, PR_CR3_STORE, PR_CR8_LOAD,
+	PR_CR8_STORE, PR_IO, PR_RDMSR, PR_WRMSR, PR_PAUSE, PR_NOP, PR_RDPMC, PR_SGDT,
+	PR_RDRAND, PR_RDSEED, PR_WBINVD, PR_RDTSCP, PR_INVPCID, PR_INT3, PR_READ_CR0,
+	PR_READ_CR4, PR_EFER, PR_SPIN, PR_HLT,	/* HLT last: see run_probe() */
+	NR_PROBES,
+};
+
+/* The control fields rows toggle. */
+enum field { F_PIN, F_PROC, F_PROC2, F_EXIT, F_ENTRY, F_EXC, F_CR0_MASK, F_CR4_MASK, NR_FIELDS };
+
+static const uint32_t field_encoding[NR_FIELDS] = {
+	PIN_BASED_VM_EXEC_CONTROL, CPU_BASED_VM_EXEC_CONTROL, SECONDARY_VM_EXEC_CONTROL,
+	VM_EXIT_CONTROLS, VM_ENTRY_CONTROLS, EXCEPTION_BITMAP, CR0_GUEST_HOST_MASK,
+	CR4_GUEST_HOST_MASK,
+};
+
+struct row {
+	const char *name;
+	enum field field;
+	uint32_t bit;
+	uint32_t cpuid7_ebx, cpuid1_ecx;	/* CPU features the probe needs, if any */
+	uint32_t needs_pin;	/* pin controls without which setting the bit is invalid */
+	bool no_walk;		/* left out of random walks */
+};
+
+#define ROW(n, f, b)	{ n, f, b }
+
+static const struct row rows[] = {
+	ROW("rdtsc_exiting", F_PROC, CPU_RDTSC_EXITING),
+	ROW("hlt_exiting", F_PROC, CPU_HLT_EXITING),
+	ROW("invlpg_exiting", F_PROC, CPU_INVLPG_EXITING),
+	ROW("mov_dr_exiting", F_PROC, CPU_MOV_DR_EXITING),
+	ROW("cr3_load_exiting", F_PROC, CPU_CR3_LOAD_EXITING),
+	ROW("cr3_store_exiting", F_PROC, CPU_CR3_STORE_EXITING),
+	ROW("cr8_load_exiting", F_PROC, CPU_CR8_LOAD_EXITING),
+	ROW("cr8_store_exiting", F_PROC, CPU_CR8_STORE_EXITING),
+	ROW("uncond_io_exiting", F_PROC, CPU_UNCOND_IO_EXITING),
+	ROW("use_io_bitmaps", F_PROC, CPU_USE_IO_BITMAPS),
+	ROW("use_msr_bitmaps", F_PROC, CPU_USE_MSR_BITMAPS),
+	ROW("pause_exiting", F_PROC, CPU_PAUSE_EXITING),
+	ROW("monitor_trap_flag", F_PROC, CPU_MONITOR_TRAP_FLAG),
+	ROW("rdpmc_exiting", F_PROC, CPU_RDPMC_EXITING),
+	ROW("use_tsc_offsetting", F_PROC, CPU_USE_TSC_OFFSETTING),
+	ROW("activate_secondary", F_PROC, CPU_ACTIVATE_SECONDARY),
+	ROW("desc_table_exiting", F_PROC2, SEC_DESC_TABLE_EXITING),
+	{ "rdrand_exiting", F_PROC2, SEC_RDRAND_EXITING, 0, CPUID_1_ECX_RDRAND },
+	{ "rdseed_exiting", F_PROC2, SEC_RDSEED_EXITING, CPUID_7_EBX_RDSEED, 0 },
+	ROW("wbinvd_exiting", F_PROC2, SEC_WBINVD_EXITING),
+	ROW("enable_rdtscp", F_PROC2, SEC_ENABLE_RDTSCP),
+	{ "enable_invpcid", F_PROC2, SEC_ENABLE_INVPCID, CPUID_7_EBX_INVPCID, 0 },
+	ROW("exception_bitmap_bp", F_EXC, 1u << BP_VECTOR),
+	ROW("cr0_mask_ts", F_CR0_MASK, CR0_SHADOWED),
+	ROW("cr4_mask_pce", F_CR4_MASK, CR4_SHADOWED),
+	ROW("preemption_timer", F_PIN, PIN_PREEMPTION_TIMER),
+	/* SDM Vol. 3C 27.2.1.2: "save VMX-preemption timer value" needs the timer active. */
+	{ "save_preemption_timer", F_EXIT, EXIT_SAVE_PREEMPTION_TIMER, .needs_pin =
+	  PIN_PREEMPTION_TIMER },
+	ROW("entry_load_efer", F_ENTRY, ENTRY_LOAD_IA32_EFER),
+	ROW("exit_save_efer", F_EXIT, EXIT_SAVE_IA32_EFER),
+	ROW("exit_load_efer", F_EXIT, EXIT_LOAD_IA32_EFER),
+	/* While it is clear no probe runs: toggled alone only, not in walks. */
+	{ "ia32e_mode_guest", F_ENTRY, ENTRY_IA32E_MODE, .no_walk = true },
+};
+
+#define NR_ROWS		ARRAY_SIZE(rows)
+
+/* Shared by L1 and L2 (same memory): the probe L2 runs next. */
+struct probe_req {
+	uint32_t probe;
+	uint32_t skip;		/* L1: do not execute it (an un-intercepted HLT could sleep) */
+	uint64_t fixup;		/* L2: where to resume after a faulting instruction */
+	uint64_t bp_count;	/* L2's own #BP handler */
+	uint64_t cr3;
+	uint64_t invpcid_desc[2];
+	uint32_t stop_spin;	/* L1: the spin probe may end */
+};
+
+static volatile struct probe_req preq;
+
+/* What the host asks of L1 (set before the VM starts). */
+struct plan {
+	int row;		/* toggle scenarios: the row; -1 for walks */
+	uint64_t seed;
+	unsigned int steps;
+	int event;		/* enum event */
+};
+
+enum event { EV_NONE, EV_VMPTRLD, EV_VMCLEAR, EV_VMXOFF, EV_MIGRATE, EV_CPU_MOVE };
+
+static struct plan plan;
+static bool inverted;
+static uint64_t opt_seed = 1;
+static unsigned int opt_steps = DEFAULT_STEPS;
+
+/* ---- L2 ---- */
+
+static uint64_t l2_probe_io_msr(enum probe p)
+{
+	uint32_t lo = 0, hi = 0;
+	uint8_t al = 0;
+
+	switch (p) {
+	case PR_IO:
+		asm volatile("inb %1, %0" : "=a"(al) : "i"(IO_PORT));
+		return al;
+	case PR_RDMSR:
+		asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(MSR_IA32_SYSENTER_CS));
+		return lo;
+	case PR_WRMSR:
+		asm volatile("wrmsr" : : "a"(0), "d"(0), "c"(MSR_IA32_SYSENTER_CS));
+		return 0;
+	default:	/* PR_EFER: returns EFER as L2 found it, then flips SCE */
+		asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(MSR_EFER));
+		asm volatile("wrmsr" : : "a"(lo ^ EFER_SCE), "d"(hi), "c"(MSR_EFER));
+		return lo | (uint64_t)hi << 32;
+	}
+}
+
+static uint64_t l2_probe_cr(enum probe p)
+{
+	uint64_t v = 0;
+
+	switch (p) {
+	case PR_CR3_LOAD:
+		asm volatile("mov %0, %%cr3" : : "r"(preq.cr3) : "memory");
+		return 0;
+	case PR_CR3_STORE:
+		asm volatile("mov %%cr3, %0" : "=r"(v));
+		return v;
+	case PR_CR8_LOAD:
+		asm volatile("mov %0, %%cr8" : : "r"(0ull));
+		return 0;
+	case PR_CR8_STORE:
+		asm volatile("mov %%cr8, %0" : "=r"(v));
+		return v;
+	case PR_READ_CR0:
+		asm volatile("mov %%cr0, %0" : "=r"(v));
+		return v;
+	default:
+		asm volatile("mov %%cr4, %0" : "=r"(v));
+		return v;
+	}
+}
+
+/* Instructions that may fault: L1 resumes L2 at the label after them. */
+static uint64_t l2_probe_faulting(enum probe p)
+{
+	uint32_t lo = 0, hi = 0, aux;
+	uint64_t type = 2;
+
+	switch (p) {
+	case PR_RDPMC:
+		asm volatile("movq $1f, %0\n\trdpmc\n1:" : "=m"(preq.fixup), "+a"(lo), "+d"(hi)
+			     : "c"(0) : "memory");
+		return lo;
+	case PR_RDTSCP:
+		asm volatile("movq $1f, %0\n\trdtscp\n1:"
+			     : "=m"(preq.fixup), "+a"(lo), "+d"(hi), "=c"(aux) : : "memory");
+		return lo | (uint64_t)hi << 32;
+	default:	/* PR_INVPCID, type 2: all contexts, globals included */
+		asm volatile("movq $1f, %0\n\tinvpcid (%1), %2\n1:" : "=m"(preq.fixup)
+			     : "r"(preq.invpcid_desc), "r"(type) : "memory");
+		return 0;
+	}
+}
+
+static uint64_t l2_probe_other(enum probe p)
+{
+	uint64_t v = 0;
+	uint32_t lo, hi;
+	uint8_t gdt[10];
+
+	switch (p) {
+	case PR_RDTSC:
+		asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+		return lo | (uint64_t)hi << 32;
+	case PR_INVLPG:
+		invlpg((uintptr_t)&preq);
+		return 0;
+	case PR_MOV_DR:
+		asm volatile("mov %%dr7, %0" : "=r"(v));
+		return v;
+	case PR_PAUSE:
+		cpu_relax();
+		return 0;
+	case PR_SGDT:
+		asm volatile("sgdt %0" : "=m"(gdt));
+		return 0;
+	case PR_RDRAND:
+		asm volatile("rdrand %0" : "=r"(v) : : "cc");
+		return 0;
+	case PR_RDSEED:
+		asm volatile("rdseed %0" : "=r"(v) : : "cc");
+		return 0;
+	case PR_WBINVD:
+		asm volatile("wbinvd" : : : "memory");
+		return 0;
+	case PR_INT3:
+		asm volatile("int3" : : : "memory");
+		return preq.bp_count;
+	case PR_SPIN:
+		for (uint32_t i = 0; i < SPIN_LOOPS && !preq.stop_spin; i++)
+			asm volatile("" : : : "memory");
+		return 0;
+	case PR_HLT:
+		if (!preq.skip)
+			asm volatile("hlt" : : : "memory");
+		return 0;
+	default:	/* PR_NOP */
+		asm volatile("nop");
+		return 0;
+	}
+}
+
+static uint64_t l2_run_probe(enum probe p)
+{
+	switch (p) {
+	case PR_IO: case PR_RDMSR: case PR_WRMSR: case PR_EFER:
+		return l2_probe_io_msr(p);
+	case PR_CR3_LOAD: case PR_CR3_STORE: case PR_CR8_LOAD: case PR_CR8_STORE:
+	case PR_READ_CR0: case PR_READ_CR4:
+		return l2_probe_cr(p);
+	case PR_RDPMC: case PR_RDTSCP: case PR_INVPCID:
+		return l2_probe_faulting(p);
+	default:
+		return l2_probe_other(p);
+	}
+}
+
+/* L2: runs the probe L1 asks for, reports with VMCALL (RBX = its value), forever. */
+static void l2_main(void)
+{
+	for (;;) {
+		uint64_t value = l2_run_probe(preq.probe);
+
+		asm volatile("vmcall" : : "b"(value) : "memory");
+	}
+}
+
+/* L2's own #BP handler, reached when the exception bitmap lets #BP through. */
+static void l2_bp_handler(struct ex_regs *regs)
+{
+	preq.bp_count++;
+}
+
+/* ---- L1: the model of what each probe must do (the SDM rules) ---- */
+
+struct ctx {
+	struct vmx_vcpu *vmx;
+	struct vmcs12 *v, *other;
+	uint32_t f[NR_FIELDS];
+	uint64_t rng;
+	unsigned int probes_checked;
+};
+
+struct outcome {
+	uint32_t exit;		/* the first exit other than MTF/timer/VMCALL, or NO_EXIT */
+	uint8_t vector;		/* for exception exits */
+	bool mtf, timer, hlt_state, entry_failed;
+	uint64_t value;
+	uint64_t timer_value;	/* VMX_PREEMPTION_TIMER_VALUE at the first timer exit */
+	uint64_t efer_field_before, efer_l1_before;
+};
+
+static bool has(const struct ctx *c, enum field f, uint32_t bit)
+{
+	if (f == F_PROC2 && !(c->f[F_PROC] & CPU_ACTIVATE_SECONDARY))
+		return false;	/* SDM Vol. 3C 25.6.2: then all secondary controls act as 0 */
+	return c->f[f] & bit;
+}
+
+static uint32_t exit_if(bool cond, uint32_t reason)
+{
+	return cond ? reason : NO_EXIT;
+}
+
+/* The exit a probe must cause under the current controls (SDM Vol. 3C 26.1.2, 26.1.3). */
+static uint32_t expected_exit(const struct ctx *c, enum probe p)
+{
+	switch (p) {
+	case PR_RDTSC: return exit_if(has(c, F_PROC, CPU_RDTSC_EXITING), EXIT_REASON_RDTSC);
+	case PR_INVLPG: return exit_if(has(c, F_PROC, CPU_INVLPG_EXITING), EXIT_REASON_INVLPG);
+	case PR_MOV_DR: return exit_if(has(c, F_PROC, CPU_MOV_DR_EXITING), EXIT_REASON_DR_ACCESS);
+	case PR_CR3_LOAD:
+		return exit_if(has(c, F_PROC, CPU_CR3_LOAD_EXITING), EXIT_REASON_CR_ACCESS);
+	case PR_CR3_STORE:
+		return exit_if(has(c, F_PROC, CPU_CR3_STORE_EXITING), EXIT_REASON_CR_ACCESS);
+	case PR_CR8_LOAD:
+		return exit_if(has(c, F_PROC, CPU_CR8_LOAD_EXITING), EXIT_REASON_CR_ACCESS);
+	case PR_CR8_STORE:
+		return exit_if(has(c, F_PROC, CPU_CR8_STORE_EXITING), EXIT_REASON_CR_ACCESS);
+	case PR_IO:	/* the I/O bitmap has IO_PORT's bit set; it overrides unconditional */
+		return exit_if(has(c, F_PROC, CPU_USE_IO_BITMAPS) ||
+			       has(c, F_PROC, CPU_UNCOND_IO_EXITING), EXIT_REASON_IO_INSTRUCTION);
+	case PR_RDMSR:	/* the MSR bitmap does not intercept SYSENTER_CS */
+		return exit_if(!has(c, F_PROC, CPU_USE_MSR_BITMAPS), EXIT_REASON_MSR_READ);
+	case PR_WRMSR:
+		return exit_if(!has(c, F_PROC, CPU_USE_MSR_BITMAPS), EXIT_REASON_MSR_WRITE);
+	case PR_PAUSE: return exit_if(has(c, F_PROC, CPU_PAUSE_EXITING), EXIT_REASON_PAUSE);
+	case PR_SGDT:
+		return exit_if(has(c, F_PROC2, SEC_DESC_TABLE_EXITING), EXIT_REASON_GDTR_IDTR);
+	case PR_RDRAND: return exit_if(has(c, F_PROC2, SEC_RDRAND_EXITING), EXIT_REASON_RDRAND);
+	case PR_RDSEED: return exit_if(has(c, F_PROC2, SEC_RDSEED_EXITING), EXIT_REASON_RDSEED);
+	case PR_WBINVD: return exit_if(has(c, F_PROC2, SEC_WBINVD_EXITING), EXIT_REASON_WBINVD);
+	case PR_RDTSCP:	/* #UD unless enabled (26.3); else like RDTSC */
+		if (!has(c, F_PROC2, SEC_ENABLE_RDTSCP))
+			return EXIT_REASON_EXCEPTION_NMI;
+		return exit_if(has(c, F_PROC, CPU_RDTSC_EXITING), EXIT_REASON_RDTSCP);
+	case PR_INVPCID:	/* #UD unless enabled; then "INVLPG exiting" decides */
+		if (!has(c, F_PROC2, SEC_ENABLE_INVPCID))
+			return EXIT_REASON_EXCEPTION_NMI;
+		return exit_if(has(c, F_PROC, CPU_INVLPG_EXITING), EXIT_REASON_INVPCID);
+	case PR_INT3:
+		return exit_if(has(c, F_EXC, 1u << BP_VECTOR), EXIT_REASON_EXCEPTION_NMI);
+	case PR_HLT: return exit_if(has(c, F_PROC, CPU_HLT_EXITING), EXIT_REASON_HLT);
+	default:
+		return NO_EXIT;
+	}
+}
+
+/* Checks the probe's value and side effects (26.3 and the entry/exit controls). */
+static void check_value(const struct ctx *c, enum probe p, const struct outcome *o)
+{
+	bool offset = has(c, F_PROC, CPU_USE_TSC_OFFSETTING);
+	uint64_t efer_in;
+
+	switch (p) {
+	case PR_RDTSC:	/* L2's TSC includes TSC_OFFSET only with "use TSC offsetting" */
+		if (o->exit == NO_EXIT)
+			GUEST_ASSERT_EQ(o->value >= TSC_OFFSET_VALUE, offset);
+		break;
+	case PR_READ_CR0:	/* masked bits read from the read shadow */
+		GUEST_ASSERT_EQ(!!(o->value & CR0_SHADOWED), has(c, F_CR0_MASK, CR0_SHADOWED));
+		break;
+	case PR_READ_CR4:
+		GUEST_ASSERT_EQ(!!(o->value & CR4_SHADOWED), has(c, F_CR4_MASK, CR4_SHADOWED));
+		break;
+	case PR_INT3:	/* let through, #BP reaches L2's handler */
+		if (o->exit == NO_EXIT)
+			GUEST_ASSERT_EQ(o->value, preq.bp_count);
+		break;
+	case PR_NOP:
+		GUEST_ASSERT_EQ(o->mtf, has(c, F_PROC, CPU_MONITOR_TRAP_FLAG));
+		break;
+	case PR_SPIN:
+		GUEST_ASSERT_EQ(o->timer, has(c, F_PIN, PIN_PREEMPTION_TIMER));
+		/* 25.7.1: "save VMX-preemption timer value" stores 0 at a timer exit. */
+		if (o->timer)
+			GUEST_ASSERT_EQ(o->timer_value,
+					has(c, F_EXIT, EXIT_SAVE_PREEMPTION_TIMER) ? 0 : TIMER_TICKS);
+		break;
+	case PR_EFER:	/* 27.3.2.1 (load on entry), 28.3.1 (save), 28.5.1 (load on exit) */
+		efer_in = has(c, F_ENTRY, ENTRY_LOAD_IA32_EFER) ? o->efer_field_before :
+								   o->efer_l1_before;
+		GUEST_ASSERT_EQ(o->value & EFER_SCE, efer_in & EFER_SCE);
+		GUEST_ASSERT_EQ(vmread(GUEST_IA32_EFER) & EFER_SCE,
+				(has(c, F_EXIT, EXIT_SAVE_IA32_EFER) ? ~efer_in :
+								       o->efer_field_before) & EFER_SCE);
+		GUEST_ASSERT_EQ(rdmsr(MSR_EFER) & EFER_SCE,
+				(has(c, F_EXIT, EXIT_LOAD_IA32_EFER) ? vmread(HOST_IA32_EFER) :
+								       ~efer_in) & EFER_SCE);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- L1: running probes ---- */
+
+static uint64_t *gpr(struct vmx_l2_regs *r, unsigned int index)
+{
+	uint64_t *by_index[16] = {
+		&r->rax, &r->rcx, &r->rdx, &r->rbx, NULL, &r->rbp, &r->rsi, &r->rdi,
+		&r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
+	};
+
+	GUEST_ASSERT_MSG(by_index[index], "L2 used RSP as a probe register");
+	return by_index[index];
+}
+
+/* L1's minimal emulation of an intercepted probe instruction, then skips it. */
+static void emulate(struct ctx *c, uint32_t reason)
+{
+	struct vmx_l2_regs *r = &c->v->regs;
+	uint64_t qual = vmread(EXIT_QUALIFICATION);
+
+	switch (reason) {
+	case EXIT_REASON_CR_ACCESS:	/* loads wrote the value L2 had: nothing to do */
+		if (CR_QUAL_TYPE(qual) == CR_QUAL_TYPE_MOV_FROM_CR)
+			*gpr(r, CR_QUAL_GPR(qual)) = CR_QUAL_CR(qual) == 3 ? vmread(GUEST_CR3) : 0;
+		break;
+	case EXIT_REASON_DR_ACCESS:	/* Table 28-4: bits 11:8 name the GPR */
+		*gpr(r, (qual >> 8) & 0xf) = 0x400;
+		break;
+	case EXIT_REASON_RDTSC:
+	case EXIT_REASON_RDTSCP:
+	case EXIT_REASON_RDPMC:
+	case EXIT_REASON_MSR_READ:
+		r->rax = 0;
+		r->rdx = 0;
+		break;
+	case EXIT_REASON_IO_INSTRUCTION:
+		r->rax &= ~0xffull;
+		break;
+	default:
+		break;
+	}
+	vmx_skip_instruction();
+}
+
+/* An exception exit: #BP (a software exception) is skipped, faults resume at the fixup. */
+static void handle_exception(struct outcome *o)
+{
+	uint32_t info = vmread(VM_EXIT_INTR_INFO);
+
+	o->vector = info & INTR_INFO_VECTOR_MASK;
+	if (((info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT) == INTR_TYPE_SOFT_EXCEPTION)
+		vmx_skip_instruction();
+	else
+		vmwrite(GUEST_RIP, preq.fixup);
+}
+
+/* Runs one probe in L2 until its VMCALL, collecting what happened on the way. */
+static struct outcome run_probe(struct ctx *c, enum probe p)
+{
+	bool timer = has(c, F_PIN, PIN_PREEMPTION_TIMER);
+	struct outcome o = { .exit = NO_EXIT };
+
+	preq.probe = p;
+	preq.stop_spin = 0;
+	/* An HLT nobody intercepts must have the timer to wake it; MTF is kept apart. */
+	preq.skip = p == PR_HLT && ((!has(c, F_PROC, CPU_HLT_EXITING) && !timer) ||
+				    has(c, F_PROC, CPU_MONITOR_TRAP_FLAG));
+	if (p == PR_EFER) {
+		o.efer_field_before = vmread(GUEST_IA32_EFER);
+		o.efer_l1_before = rdmsr(MSR_EFER);
+	}
+	for (int n = 0; n < MAX_EXITS_PER_PROBE; n++) {
+		uint32_t r = vmx_run(c->vmx, c->v);
+
+		if (r == EXIT_REASON_PREEMPTION_TIMER && !o.timer)
+			o.timer_value = vmread(VMX_PREEMPTION_TIMER_VALUE);
+		/* Software reloads the timer when the exit saved it (25.7.1). */
+		if (timer && has(c, F_EXIT, EXIT_SAVE_PREEMPTION_TIMER))
+			vmwrite(VMX_PREEMPTION_TIMER_VALUE, TIMER_TICKS);
+		if (r & EXIT_REASON_FAILED_ENTRY) {
+			o.entry_failed = true;
+			o.exit = r;
+			return o;
+		}
+		if (r == EXIT_REASON_VMCALL) {
+			o.value = c->v->regs.rbx;
+			vmx_skip_instruction();
+			return o;
+		}
+		if (r == EXIT_REASON_MONITOR_TRAP_FLAG) {
+			o.mtf = true;
+			continue;
+		}
+		if (r == EXIT_REASON_PREEMPTION_TIMER) {
+			o.timer = true;
+			preq.stop_spin = 1;
+			if (vmread(GUEST_ACTIVITY_STATE) == GUEST_ACTIVITY_HLT) {
+				o.hlt_state = true;
+				vmwrite(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
+			}
+			continue;
+		}
+		GUEST_ASSERT_MSG(o.exit == NO_EXIT, "probe %d: exit %u (%s) after exit %u", p, r,
+				 vmx_exit_reason_name(r), o.exit);
+		o.exit = r;
+		if (r == EXIT_REASON_EXCEPTION_NMI)
+			handle_exception(&o);
+		else
+			emulate(c, r);
+	}
+	GUEST_FAIL("probe %d: more than %d exits", p, MAX_EXITS_PER_PROBE);
+}
+
+static bool probe_usable(const struct ctx *c, enum probe p)
+{
+	switch (p) {
+	case PR_RDRAND: return this_cpu_has(1, CPUID_ECX, CPUID_1_ECX_RDRAND);
+	case PR_RDSEED: return this_cpu_has(7, CPUID_EBX, CPUID_7_EBX_RDSEED);
+	case PR_INVPCID: return this_cpu_has(7, CPUID_EBX, CPUID_7_EBX_INVPCID);
+	case PR_EFER:	/* L2's EFER accesses must not exit: checked through the bitmap */
+		return has(c, F_PROC, CPU_USE_MSR_BITMAPS);
+	default: return true;
+	}
+}
+
+static void check_outcome(const struct ctx *c, enum probe p, const struct outcome *o)
+{
+	uint32_t want = expected_exit(c, p);
+
+	if (p == PR_RDPMC) {	/* not exiting: it executes or faults, never exits as RDPMC */
+		GUEST_ASSERT_EQ(o->exit == EXIT_REASON_RDPMC,
+				has(c, F_PROC, CPU_RDPMC_EXITING));
+	} else if (p == PR_HLT && preq.skip) {
+		GUEST_ASSERT_EQ(o->exit, NO_EXIT);
+	} else {
+		GUEST_ASSERT_MSG(o->exit == want, "probe %d: exit %u (%s), the controls say %u (%s)",
+				 p, o->exit, vmx_exit_reason_name(o->exit), want,
+				 vmx_exit_reason_name(want));
+	}
+	if (want == EXIT_REASON_EXCEPTION_NMI)
+		GUEST_ASSERT_EQ(o->vector, p == PR_INT3 ? BP_VECTOR : UD_VECTOR);
+	/* An un-intercepted HLT sleeps until the preemption timer (25.5.1, 26.7.4). */
+	if (p == PR_HLT && !preq.skip && want == NO_EXIT)
+		GUEST_ASSERT(o->hlt_state);
+	check_value(c, p, o);
+}
+
+/* L1's own view is not L2's: no offset, no shadows (item 5 of the issue). */
+static void check_l1_view(void)
+{
+	GUEST_ASSERT(rdtsc() < TSC_OFFSET_VALUE);
+	GUEST_ASSERT(!(read_cr0() & CR0_SHADOWED));
+	GUEST_ASSERT(!(read_cr4() & CR4_SHADOWED));
+}
+
+/* Runs every probe and checks it; returns false if the VM entry failed (checked). */
+static bool run_cycle(struct ctx *c)
+{
+	for (int p = 0; p < NR_PROBES; p++) {
+		struct outcome o;
+
+		if (!probe_usable(c, p))
+			continue;
+		o = run_probe(c, p);
+		check_l1_view();
+		/* 27.3.1.1: with "IA-32e mode guest" 0, a 64-bit CS fails the entry. */
+		GUEST_ASSERT_EQ(o.entry_failed, !has(c, F_ENTRY, ENTRY_IA32E_MODE));
+		if (o.entry_failed) {
+			GUEST_ASSERT_EQ(EXIT_REASON_BASIC(o.exit), EXIT_REASON_INVALID_STATE);
+			return false;
+		}
+		check_outcome(c, p, &o);
+		c->probes_checked++;
+	}
+	return true;
+}
+
+/* ---- L1: setting up, toggling, walking ---- */
+
+/* NULL if the row's bit can be both set and cleared on this vCPU, else why not. */
+static const char *row_problem(const struct ctx *c, const struct row *r)
+{
+	static const enum vmx_ctl ctl[] = {
+		[F_PIN] = VMX_CTL_PIN, [F_PROC] = VMX_CTL_PROC, [F_PROC2] = VMX_CTL_PROC2,
+		[F_EXIT] = VMX_CTL_EXIT, [F_ENTRY] = VMX_CTL_ENTRY,
+	};
+	const struct vmx_caps *caps = c->vmx->caps;
+
+	if ((r->cpuid1_ecx && !this_cpu_has(1, CPUID_ECX, r->cpuid1_ecx)) ||
+	    (r->cpuid7_ebx && !this_cpu_has(7, CPUID_EBX, r->cpuid7_ebx)))
+		return "the vCPU lacks the instruction the probe needs (CPUID)";
+	if (r->field > F_ENTRY)
+		return NULL;	/* exception bitmap and CR masks: every bit is free */
+	if (r->field == F_PROC2 && !vmx_ctl_allowed1(caps, VMX_CTL_PROC, CPU_ACTIVATE_SECONDARY))
+		return "no secondary controls";
+	/* The bit must be free both ways (SDM Vol. 3C A.3-A.5). */
+	if (!vmx_ctl_allowed1(caps, ctl[r->field], r->bit))
+		return "KVM does not allow the control to be 1 (its allowed-1 bit is 0)";
+	if (!vmx_ctl_allowed0(caps, ctl[r->field], r->bit))
+		return "KVM requires the control to be 1";
+	if (r->needs_pin && !vmx_ctl_allowed1(caps, VMX_CTL_PIN, r->needs_pin))
+		return "KVM does not allow the pin control the row needs";
+	return NULL;
+}
+
+/* Setting a row's bit without its prerequisite makes VM entry VMfail: walks avoid that. */
+static bool toggle_valid(const struct ctx *c, const struct row *r)
+{
+	if (r->needs_pin && !(c->f[r->field] & r->bit))
+		return c->f[F_PIN] & r->needs_pin;
+	/* Clearing a pin control that a set bit of another row needs. */
+	for (unsigned int i = 0; i < NR_ROWS; i++)
+		if (r->field == F_PIN && (rows[i].needs_pin & r->bit) &&
+		    (c->f[r->field] & r->bit) && (c->f[rows[i].field] & rows[i].bit))
+			return false;
+	return true;
+}
+
+/*
+ * Flips one row's bit in L1's model and VMWRITEs that field alone.  An
+ * inverted run writes the old value: L1 then expects what it did not set.
+ */
+static void toggle(struct ctx *c, const struct row *r)
+{
+	uint32_t old = c->f[r->field];
+
+	c->f[r->field] ^= r->bit;
+	vmwrite(field_encoding[r->field], inverted ? old : c->f[r->field]);
+}
+
+static void setup(struct ctx *c)
+{
+	const struct l2_setup s = {
+		.mode = L2_LONG_MODE, .entry = l2_main, .proc = CPU_ACTIVATE_SECONDARY,
+	};
+
+	c->vmx = vmx_enable();
+	c->rng = plan.seed | 1;
+	guest_set_exception_handler(BP_VECTOR, l2_bp_handler);
+	preq.cr3 = read_cr3();
+	vmx_intercept_io(c->vmx, IO_PORT, true);
+	c->other = vmx_vmcs_create(c->vmx, &s);
+	c->v = vmx_vmcs_create(c->vmx, &s);
+	vmwrite(TSC_OFFSET, TSC_OFFSET_VALUE);
+	vmwrite(VMX_PREEMPTION_TIMER_VALUE, TIMER_TICKS);
+	vmwrite(CR0_READ_SHADOW, vmread(GUEST_CR0) | CR0_SHADOWED);
+	vmwrite(CR4_READ_SHADOW, vmread(GUEST_CR4) | CR4_SHADOWED);
+	for (int f = 0; f < NR_FIELDS; f++)
+		c->f[f] = vmread(field_encoding[f]);
+}
+
+static uint64_t next_random(struct ctx *c)
+{
+	/* xorshift64: reproducible from the seed the host prints. */
+	c->rng ^= c->rng << 13;
+	c->rng ^= c->rng >> 7;
+	c->rng ^= c->rng << 17;
+	return c->rng;
+}
+
+/* VMPTRLD of another vmcs12, one probe there, and back. */
+static void event_vmptrld(struct ctx *c)
+{
+	struct ctx other = *c;
+
+	other.v = c->other;
+	vmx_vmcs_load(c->vmx, c->other);
+	for (int f = 0; f < NR_FIELDS; f++)
+		other.f[f] = vmread(field_encoding[f]);
+	GUEST_ASSERT_EQ(run_probe(&other, PR_NOP).exit, NO_EXIT);
+	vmx_vmcs_load(c->vmx, c->v);
+}
+
+/* VMCLEAR (and VMXOFF/VMXON): KVM frees or rebuilds vmcs02; VMLAUNCH follows. */
+static void event_vmclear(struct ctx *c, bool vmxoff_too)
+{
+	vmx_vmcs_clear(c->vmx, c->v);
+	vmx_vmcs_clear(c->vmx, c->other);
+	if (vmxoff_too) {
+		GUEST_ASSERT_EQ(vmxoff(), VMX_OK);
+		c->vmx->current = NULL;
+		GUEST_ASSERT_EQ(vmxon(c->vmx->vmxon_pa), VMX_OK);
+	}
+	vmx_vmcs_load(c->vmx, c->v);
+}
+
+static void do_event(struct ctx *c)
+{
+	switch (plan.event) {
+	case EV_VMPTRLD:
+		event_vmptrld(c);
+		break;
+	case EV_VMCLEAR:
+	case EV_VMXOFF:
+		event_vmclear(c, plan.event == EV_VMXOFF);
+		break;
+	case EV_MIGRATE:
+	case EV_CPU_MOVE:
+		/* The host acts on this sync: save/restore, or another host CPU. */
+		GUEST_SYNC(STAGE_EVENT);
+		break;
+	default:
+		break;
+	}
+}
+
+static void l1_toggle(void)
+{
+	const struct row *r = &rows[plan.row];
+	const char *problem;
+	struct ctx c;
+
+	setup(&c);
+	problem = row_problem(&c, r);
+	if (problem)
+		GUEST_SKIP("%s: %s", r->name, problem);
+	if (r->needs_pin) {	/* the prerequisite first, outside the measured toggles */
+		c.f[F_PIN] |= r->needs_pin;
+		vmwrite(PIN_BASED_VM_EXEC_CONTROL, c.f[F_PIN]);
+	}
+	for (int i = 0; i < 2; i++) {	/* away from the default, and back */
+		toggle(&c, r);
+		run_cycle(&c);
+	}
+	vmx_disable(c.vmx);
+	GUEST_DONE();
+}
+
+static void l1_walk(void)
+{
+	int usable[NR_ROWS], nr = 0;
+	struct ctx c;
+
+	setup(&c);
+	for (unsigned int i = 0; i < NR_ROWS; i++)
+		if (!rows[i].no_walk && !row_problem(&c, &rows[i]))
+			usable[nr++] = i;
+	GUEST_ASSERT(nr);
+	run_cycle(&c);		/* the defaults themselves */
+	for (unsigned int step = 0; step < plan.steps; step++) {
+		const struct row *r;
+
+		do {
+			r = &rows[usable[next_random(&c) % nr]];
+		} while (!toggle_valid(&c, r));
+		toggle(&c, r);
+		run_cycle(&c);
+		if (plan.event != EV_NONE && step % EVENT_EVERY == EVENT_EVERY - 1) {
+			do_event(&c);
+			run_cycle(&c);
+		}
+	}
+	GUEST_PRINTF("%u probes checked", c.probes_checked);
+	vmx_disable(c.vmx);
+	GUEST_DONE();
+}
+
+/* ---- host ---- */
+
+static void run_plan(void *l1_code, const struct plan *p)
+{
+	struct kvm_vcpu *vcpu = vm_add_vcpu(vm_create(), l1_code);
+	struct ucall uc;
+	int cpu;
+
+	plan = *p;
+	inverted = scenario_inverted();
+	sync_global_to_guest(vcpu->vm, plan);
+	sync_global_to_guest(vcpu->vm, inverted);
+	while (vcpu_run_ucall(vcpu, &uc) == UCALL_SYNC) {
+		TEST_ASSERT_EQ(uc.args[0], STAGE_EVENT);
+		if (plan.event == EV_MIGRATE) {
+			vcpu = vm_migrate(vcpu, RESTORE_SREGS2);
+		} else {
+			cpu = vcpu_thread_move_cpu();
+			test_diag("vCPU thread on host CPU %d", cpu);
+		}
+	}
+}
+
+static void test_toggle(const struct scenario *s)
+{
+	run_plan(l1_toggle, &(struct plan){ .row = (const struct row *)s->arg - rows });
+}
+
+static void test_walk(const struct scenario *s)
+{
+	int event = (intptr_t)s->arg;
+
+	test_diag("seed %llu (--seed to reproduce)", (unsigned long long)opt_seed);
+	if (event == EV_MIGRATE)
+		TEST_REQUIRE(kvm_check_cap(KVM_CAP_NESTED_STATE), "KVM lacks KVM_CAP_NESTED_STATE");
+	run_plan(l1_walk, &(struct plan){ .row = -1, .seed = opt_seed, .event = event,
+		 .steps = event == EV_NONE ? opt_steps : EVENT_STEPS });
+}
+
+static bool parse_seed(const char *arg)
+{
+	char *end;
+
+	opt_seed = strtoull(arg, &end, 0);
+	return *arg && !*end && opt_seed;
+}
+
+static bool parse_steps(const char *arg)
+{
+	char *end;
+	unsigned long v = strtoul(arg, &end, 0);
+
+	opt_steps = v;
+	return *arg && !*end && v && v <= 1000000;
+}
+
+#define TOGGLE(i, purpose)	{ "toggle_" #i, purpose, test_toggle, &rows[i] }
+#define WALK(n, ev, purpose)	{ n, purpose, test_walk, (void *)(intptr_t)(ev) }
+
+static const struct scenario scenarios[] = {
+	TOGGLE(0, "RDTSC exiting toggled alone: every probe follows"),
+	TOGGLE(1, "HLT exiting toggled alone (an un-intercepted HLT ends by the timer)"),
+	TOGGLE(2, "INVLPG exiting toggled alone"),
+	TOGGLE(3, "MOV-DR exiting toggled alone"),
+	TOGGLE(4, "CR3-load exiting toggled alone"),
+	TOGGLE(5, "CR3-store exiting toggled alone"),
+	TOGGLE(6, "CR8-load exiting toggled alone"),
+	TOGGLE(7, "CR8-store exiting toggled alone"),
+	TOGGLE(8, "unconditional I/O exiting toggled alone"),
+	TOGGLE(9, "use I/O bitmaps toggled alone"),
+	TOGGLE(10, "use MSR bitmaps toggled alone (RDMSR and WRMSR)"),
+	TOGGLE(11, "PAUSE exiting toggled alone"),
+	TOGGLE(12, "monitor trap flag toggled alone"),
+	TOGGLE(13, "RDPMC exiting toggled alone"),
+	TOGGLE(14, "use TSC offsetting toggled alone: L2's RDTSC has the offset, L1's not"),
+	TOGGLE(15, "activate secondary controls toggled alone"),
+	TOGGLE(16, "descriptor-table exiting toggled alone"),
+	TOGGLE(17, "RDRAND exiting toggled alone"),
+	TOGGLE(18, "RDSEED exiting toggled alone"),
+	TOGGLE(19, "WBINVD exiting toggled alone"),
+	TOGGLE(20, "enable RDTSCP toggled alone (#UD when clear)"),
+	TOGGLE(21, "enable INVPCID toggled alone (#UD when clear)"),
+	TOGGLE(22, "exception bitmap #BP bit toggled alone"),
+	TOGGLE(23, "CR0 guest/host mask (TS) toggled alone: reads follow the shadow"),
+	TOGGLE(24, "CR4 guest/host mask (PCE) toggled alone: reads follow the shadow"),
+	TOGGLE(25, "VMX-preemption timer toggled alone"),
+	TOGGLE(26, "save VMX-preemption timer value toggled alone"),
+	TOGGLE(27, "VM-entry load EFER toggled alone"),
+	TOGGLE(28, "VM-exit save EFER toggled alone"),
+	TOGGLE(29, "VM-exit load EFER toggled alone"),
+	TOGGLE(30, "IA-32e mode guest toggled alone: the entry fails while it is clear"),
+	WALK("walk", EV_NONE, "seeded random walk over every row, every probe checked"),
+	WALK("walk_vmptrld", EV_VMPTRLD, "random walk with VMPTRLD of another vmcs12 and back"),
+	WALK("walk_vmclear", EV_VMCLEAR, "random walk with VMCLEAR and VMPTRLD of the vmcs12"),
+	WALK("walk_vmxoff", EV_VMXOFF, "random walk with VMXOFF and VMXON (vmcs02 recreated)"),
+	WALK("walk_migrate", EV_MIGRATE, "random walk with save/restore into a new VM"),
+	WALK("walk_cpu_move", EV_CPU_MOVE, "random walk with the vCPU thread moved between CPUs"),
+};
+
+static const struct test_option options[] = {
+	{ "seed", "seed of the random walks (default 1)", parse_seed },
+	{ "steps", "steps of the plain random walk (default 60; a soak: thousands)", parse_steps },
+	{ NULL },
+};
+
+int main(int argc, char **argv)
+{
+	static const struct test_suite suite = {
+		.name = "nested_controls_test",
+		.requirements = vmx_requirement_problem,
+		.scenarios = scenarios,
+		.nr_scenarios = ARRAY_SIZE(scenarios),
+		.options = options,
+	};
+
+	_Static_assert(ARRAY_SIZE(rows) == 31, "one TOGGLE() per row");
+	return test_main(&suite, argc, argv);
+}
