@@ -115,6 +115,7 @@ struct probe_req {
 	uint64_t cr3;
 	uint64_t invpcid_desc[2];
 	uint32_t stop_spin;	/* L1: the spin probe may end */
+	uint32_t efer_sce;	/* L1: the EFER.SCE value L2 writes */
 };
 
 static volatile struct probe_req preq;
@@ -151,9 +152,10 @@ static uint64_t l2_probe_io_msr(enum probe p)
 	case PR_WRMSR:
 		asm volatile("wrmsr" : : "a"(0), "d"(0), "c"(MSR_IA32_SYSENTER_CS));
 		return 0;
-	default:	/* PR_EFER: returns EFER as L2 found it, then flips SCE */
+	default:	/* PR_EFER: returns EFER as L2 found it, then writes SCE */
 		asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(MSR_EFER));
-		asm volatile("wrmsr" : : "a"(lo ^ EFER_SCE), "d"(hi), "c"(MSR_EFER));
+		asm volatile("wrmsr" : : "a"((lo & ~EFER_SCE) | preq.efer_sce), "d"(hi),
+			     "c"(MSR_EFER));
 		return lo | (uint64_t)hi << 32;
 	}
 }
@@ -396,11 +398,11 @@ static void check_value(const struct ctx *c, enum probe p, const struct outcome 
 								   o->efer_l1_before;
 		GUEST_ASSERT_EQ(o->value & EFER_SCE, efer_in & EFER_SCE);
 		GUEST_ASSERT_EQ(vmread(GUEST_IA32_EFER) & EFER_SCE,
-				(has(c, F_EXIT, EXIT_SAVE_IA32_EFER) ? ~efer_in :
-								       o->efer_field_before) & EFER_SCE);
+				has(c, F_EXIT, EXIT_SAVE_IA32_EFER) ? preq.efer_sce :
+					o->efer_field_before & EFER_SCE);
 		GUEST_ASSERT_EQ(rdmsr(MSR_EFER) & EFER_SCE,
-				(has(c, F_EXIT, EXIT_LOAD_IA32_EFER) ? vmread(HOST_IA32_EFER) :
-								       ~efer_in) & EFER_SCE);
+				has(c, F_EXIT, EXIT_LOAD_IA32_EFER) ?
+					vmread(HOST_IA32_EFER) & EFER_SCE : preq.efer_sce);
 		break;
 	default:
 		break;
@@ -462,6 +464,22 @@ static void handle_exception(struct outcome *o)
 		vmwrite(GUEST_RIP, preq.fixup);
 }
 
+/*
+ * Makes all three EFER controls visible in one probe when the field's SCE
+ * equals the host's: L1's own SCE (what L2 gets without "load EFER") and
+ * the SCE L2 writes (what "save EFER" stores and, without "load EFER" at
+ * exit, L1 gets back) are both the opposite of the field's.
+ */
+static void prepare_efer(struct outcome *o)
+{
+	uint64_t field_sce = vmread(GUEST_IA32_EFER) & EFER_SCE;
+
+	wrmsr(MSR_EFER, (rdmsr(MSR_EFER) & ~EFER_SCE) | (field_sce ^ EFER_SCE));
+	preq.efer_sce = field_sce ^ EFER_SCE;
+	o->efer_field_before = vmread(GUEST_IA32_EFER);
+	o->efer_l1_before = rdmsr(MSR_EFER);
+}
+
 /* Runs one probe in L2 until its VMCALL, collecting what happened on the way. */
 static struct outcome run_probe(struct ctx *c, enum probe p)
 {
@@ -473,10 +491,8 @@ static struct outcome run_probe(struct ctx *c, enum probe p)
 	/* An HLT nobody intercepts must have the timer to wake it; MTF is kept apart. */
 	preq.skip = p == PR_HLT && ((!has(c, F_PROC, CPU_HLT_EXITING) && !timer) ||
 				    has(c, F_PROC, CPU_MONITOR_TRAP_FLAG));
-	if (p == PR_EFER) {
-		o.efer_field_before = vmread(GUEST_IA32_EFER);
-		o.efer_l1_before = rdmsr(MSR_EFER);
-	}
+	if (p == PR_EFER)
+		prepare_efer(&o);
 	for (int n = 0; n < MAX_EXITS_PER_PROBE; n++) {
 		uint32_t r = vmx_run(c->vmx, c->v);
 
@@ -653,6 +669,9 @@ static void setup(struct ctx *c)
 	vmwrite(VMX_PREEMPTION_TIMER_VALUE, TIMER_TICKS);
 	vmwrite(CR0_READ_SHADOW, vmread(GUEST_CR0) | CR0_SHADOWED);
 	vmwrite(CR4_READ_SHADOW, vmread(GUEST_CR4) | CR4_SHADOWED);
+	/* A secondary control is on by default, so "activate secondary controls" shows. */
+	if (vmx_has_proc2(c->vmx->caps, SEC_ENABLE_RDTSCP))
+		vmwrite(SECONDARY_VM_EXEC_CONTROL, SEC_ENABLE_RDTSCP);
 	for (int f = 0; f < NR_FIELDS; f++)
 		c->f[f] = vmread(field_encoding[f]);
 }
