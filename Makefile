@@ -17,6 +17,8 @@ NST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-missing
 	      -fno-strict-aliasing -D_GNU_SOURCE -Iinclude -Ilib
 NST_LDFLAGS := -static -no-pie -pthread
 NST_LDLIBS := -lnuma
+LD ?= ld
+OBJCOPY ?= objcopy
 
 # libnuma-dev provides numa.h and the static libnuma.a.
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
@@ -80,6 +82,45 @@ $(OUTPUT)/x86/%.o: x86/%.c
 $(TEST_GEN_PROGS): $(OUTPUT)/x86/%: $(OUTPUT)/x86/%.o $(LIB_OBJS)
 	$(CC) $(NST_LDFLAGS) -o $@ $^ $(NST_LDLIBS)
 
+# ---- 32-bit L1 images: x86/NAME.l1_32.c becomes the l1_32_image of NAME ----
+L1_32_TESTS := $(patsubst x86/%.l1_32.c,%,$(wildcard x86/*.l1_32.c))
+L1_32_LIB_SRCS := lib/guest_print.c lib/ucall_guest.c lib/page_table.c lib/page_pool.c \
+	lib/string_override.c lib/x86/vmx.c lib/x86/vmx_caps.c lib/x86/vmx_setup.c \
+	lib/x86/l2_agent.c lib/x86/l2_agent_code.S lib/x86/l2_paging.c \
+	$(wildcard lib/x86_32/*.c lib/x86_32/*.S)
+L1_32_LIB_OBJS := $(patsubst %,$(OUTPUT)/l1_32/%.o,$(basename $(L1_32_LIB_SRCS)))
+# Freestanding: no libc, no libgcc (none for -m32 without multilib), no FPU/SSE state.
+L1_32_CFLAGS := -m32 -march=i686 -ffreestanding -fno-builtin -fno-pic -fno-pie \
+	-mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-O2 -g -std=gnu11 -Wall -Wextra -Wno-unused-parameter \
+	-Wno-missing-field-initializers -fno-strict-aliasing -Iinclude -Ilib
+
+# One RWX segment is the point: the image is copied into guest memory as it is.
+L1_32_LDFLAGS := $(shell $(LD) --help 2>/dev/null | grep -q no-warn-rwx-segments && \
+		   echo --no-warn-rwx-segments)
+
+$(OUTPUT)/l1_32/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(L1_32_CFLAGS) -MMD -c -o $@ $<
+
+$(OUTPUT)/l1_32/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(L1_32_CFLAGS) -MMD -c -o $@ $<
+
+$(OUTPUT)/l1_32/lib/string_override.o: L1_32_CFLAGS += -fno-tree-loop-distribute-patterns
+
+$(OUTPUT)/x86/%.l1_32.elf: $(OUTPUT)/l1_32/x86/%.l1_32.o $(L1_32_LIB_OBJS) lib/x86_32/l1_32.lds
+	$(LD) -m elf_i386 $(L1_32_LDFLAGS) -T lib/x86_32/l1_32.lds -o $@ $(filter %.o,$^)
+
+$(OUTPUT)/x86/%.l1_32.bin: $(OUTPUT)/x86/%.l1_32.elf
+	$(OBJCOPY) -O binary $< $@
+
+$(OUTPUT)/x86/%.l1_32_image.o: $(OUTPUT)/x86/%.l1_32.bin
+	printf '\t.section .rodata\n\t.balign 16\n\t.globl l1_32_image, l1_32_image_end\nl1_32_image:\n\t.incbin "%s"\nl1_32_image_end:\n\t.section .note.GNU-stack,"",@progbits\n' $< | \
+		$(CC) -c -x assembler -o $@ -
+
+$(foreach t,$(L1_32_TESTS),$(eval $(OUTPUT)/x86/$(t): $(OUTPUT)/x86/$(t).l1_32_image.o))
+
 # ---- the project's own checks (standalone only) ----
 UNIT_TESTS := page_table_test guest_print_test ktap_test scenario_test
 UNIT_BINS := $(addprefix $(OUTPUT)/unit/,$(UNIT_TESTS))
@@ -104,4 +145,4 @@ check: unit vmtest
 .PHONY: unit vmtest check
 .SECONDARY:
 
--include $(LIB_OBJS:.o=.d) $(TEST_GEN_PROGS:=.d)
+-include $(LIB_OBJS:.o=.d) $(TEST_GEN_PROGS:=.d) $(L1_32_LIB_OBJS:.o=.d)

@@ -57,6 +57,25 @@ static void put_padded(struct out *o, const char *s, size_t len, const struct sp
 			put(o, ' ');
 }
 
+/*
+ * Divides *v by @base (at most 16) and returns the remainder, in 16-bit
+ * steps: a 32-bit guest has no libgcc for 64-bit division.
+ */
+static unsigned int div_small(uint64_t *v, unsigned int base)
+{
+	uint64_t q = 0;
+	uint32_t r = 0;
+
+	for (int shift = 48; shift >= 0; shift -= 16) {
+		uint32_t cur = (r << 16) | ((*v >> shift) & 0xffff);
+
+		q = (q << 16) | (cur / base);
+		r = cur % base;
+	}
+	*v = q;
+	return r;
+}
+
 static void put_number(struct out *o, uint64_t v, bool negative, unsigned int base,
 		       bool upper, const struct spec *sp)
 {
@@ -65,8 +84,7 @@ static void put_number(struct out *o, uint64_t v, bool negative, unsigned int ba
 	int n = sizeof(tmp);
 
 	do {
-		tmp[--n] = digits[v % base];
-		v /= base;
+		tmp[--n] = digits[div_small(&v, base)];
 	} while (v);
 	if (negative)
 		tmp[--n] = '-';

@@ -26,13 +26,18 @@ void guest_set_exception_handler(int vector, guest_exception_handler_t fn);
 extern volatile uint64_t guest_fixup_rip;
 extern volatile uint64_t guest_fixup_vector;
 
+#ifdef __x86_64__
+#define FIXUP_ARM	"movq $1f, guest_fixup_rip(%%rip)\n\t"
+#define FIXUP_DISARM	"1: movq $0, guest_fixup_rip(%%rip)"
+#else
+#define FIXUP_ARM	"movl $1f, guest_fixup_rip\n\t"
+#define FIXUP_DISARM	"1: movl $0, guest_fixup_rip"
+#endif
+
 #define guest_asm_safe(insn, ...)						\
 ({										\
 	guest_fixup_vector = NO_EXCEPTION;					\
-	asm volatile("movq $1f, guest_fixup_rip(%%rip)\n\t"			\
-		     insn "\n\t"						\
-		     "1: movq $0, guest_fixup_rip(%%rip)"			\
-		     __VA_ARGS__);						\
+	asm volatile(FIXUP_ARM insn "\n\t" FIXUP_DISARM __VA_ARGS__);		\
 	(uint8_t)guest_fixup_vector;						\
 })
 

@@ -25,7 +25,7 @@ enum l2_op {
 	L2_OP_READ_CR3,		/* result = CR3 */
 	L2_OP_INVLPG,		/* INVLPG addr */
 	L2_OP_SYNC_HOST,	/* the ucall in the block goes to the host (OUT) */
-	L2_OP_CALL,		/* CALL addr (a probe in L2's mode, ending in RET) */
+	L2_OP_CALL,		/* result = CALL addr (a probe in L2's mode, RAX or EDX:EAX) */
 	/*
 	 * Loads addr into result, value times, with the count in RCX/ECX: an
 	 * L2 that runs until an asynchronous exit (the preemption timer)

@@ -82,7 +82,8 @@ static inline enum vmx_status vmptrst(uint64_t *pa)
 	return vmx_status_of(cf, zf);
 }
 
-static inline enum vmx_status vmread_status(uint64_t field, uint64_t *value)
+/* VMREAD/VMWRITE move one natural-width value (32 bits in a 32-bit L1). */
+static inline enum vmx_status vmread_status(unsigned long field, unsigned long *value)
 {
 	uint8_t cf, zf;
 
@@ -92,7 +93,7 @@ static inline enum vmx_status vmread_status(uint64_t field, uint64_t *value)
 	return vmx_status_of(cf, zf);
 }
 
-static inline enum vmx_status vmwrite_status(uint64_t field, uint64_t value)
+static inline enum vmx_status vmwrite_status(unsigned long field, unsigned long value)
 {
 	uint8_t cf, zf;
 
@@ -102,7 +103,7 @@ static inline enum vmx_status vmwrite_status(uint64_t field, uint64_t value)
 	return vmx_status_of(cf, zf);
 }
 
-static inline enum vmx_status invept(uint64_t type, uint64_t eptp)
+static inline enum vmx_status invept(unsigned long type, uint64_t eptp)
 {
 	struct { uint64_t eptp, reserved; } desc = { eptp, 0 };
 	uint8_t cf, zf;
@@ -113,7 +114,7 @@ static inline enum vmx_status invept(uint64_t type, uint64_t eptp)
 	return vmx_status_of(cf, zf);
 }
 
-static inline enum vmx_status invvpid(uint64_t type, uint16_t vpid, uint64_t gla)
+static inline enum vmx_status invvpid(unsigned long type, uint16_t vpid, uint64_t gla)
 {
 	struct { uint64_t vpid, gla; } desc = { vpid, gla };
 	uint8_t cf, zf;
@@ -124,9 +125,17 @@ static inline enum vmx_status invvpid(uint64_t type, uint16_t vpid, uint64_t gla
 	return vmx_status_of(cf, zf);
 }
 
-/* VMREAD/VMWRITE that assert success, with the field in the report. */
+/*
+ * VMREAD/VMWRITE of a whole field, asserting success.  A 32-bit L1 moves a
+ * 64-bit field as its full encoding (low half) and its _HIGH encoding.
+ */
 uint64_t vmread(uint64_t field);
 void vmwrite(uint64_t field, uint64_t value);
+/* True for the full encoding of a 64-bit field (SDM Vol. 3C 25.11.2). */
+static inline bool vmcs_field_is_64bit(uint64_t field)
+{
+	return ((field >> 13) & 3) == 1 && !(field & 1);
+}
 /* VM_INSTRUCTION_ERROR of the current VMCS. */
 uint32_t vmx_instruction_error(void);
 

@@ -11,7 +11,13 @@ _Static_assert(offsetof(struct l2_request, uc) == 32, "l2_agent.S offsets");
 
 void *l2_agent_entry(enum l2_mode mode)
 {
-	return mode == L2_LONG_MODE ? l2_agent64 : l2_agent32;
+#ifdef __x86_64__
+	if (mode == L2_LONG_MODE)
+		return l2_agent64;
+#else
+	GUEST_ASSERT_MSG(mode != L2_LONG_MODE, "a 32-bit L1 cannot run a 64-bit L2");
+#endif
+	return l2_agent32;
 }
 
 void l2_agent_start(struct l2_agent *a, struct vmx_vcpu *vmx, struct vmcs12 *v)

@@ -28,6 +28,7 @@
 
 	.text
 
+#ifdef __x86_64__	/* a 32-bit L1 runs only 32-bit L2s: it cannot be a 64-bit host */
 	.code64
 	.globl l2_agent64
 l2_agent64:
@@ -103,6 +104,8 @@ l2_agent64:
 	ud2
 	jmp l2_agent64
 
+#endif
+
 	.code32
 	.globl l2_agent32
 l2_agent32:
@@ -166,8 +169,8 @@ l2_agent32:
 .Lcall32:
 	movl REQ_ADDR(%ebx), %eax
 	call *%eax
-	movl %eax, REQ_RESULT(%ebx)
-	movl $0, REQ_RESULT+4(%ebx)
+	movl %eax, REQ_RESULT(%ebx)	/* a 64-bit return value is EDX:EAX */
+	movl %edx, REQ_RESULT+4(%ebx)
 	jmp l2_agent32
 .Lloop32:
 	movl REQ_ADDR(%ebx), %edx

@@ -3,30 +3,44 @@
 #include "ucall.h"
 #include "x86/vmx.h"
 
-uint64_t vmread(uint64_t field)
+static unsigned long vmread_natural(unsigned long field)
 {
 	enum vmx_status s;
-	uint64_t value;
+	unsigned long value;
 
 	s = vmread_status(field, &value);
-	GUEST_ASSERT_MSG(s == VMX_OK, "VMREAD of field 0x%llx failed (%d, error %u)",
-			 (unsigned long long)field, s, s == VMX_FAIL_VALID ?
-			 vmx_instruction_error() : 0);
+	GUEST_ASSERT_MSG(s == VMX_OK, "VMREAD of field 0x%lx failed (%d, error %u)", field, s,
+			 s == VMX_FAIL_VALID ? vmx_instruction_error() : 0);
+	return value;
+}
+
+static void vmwrite_natural(unsigned long field, unsigned long value)
+{
+	enum vmx_status s = vmwrite_status(field, value);
+
+	GUEST_ASSERT_MSG(s == VMX_OK, "VMWRITE of 0x%lx to field 0x%lx failed (%d, error %u)",
+			 value, field, s, s == VMX_FAIL_VALID ? vmx_instruction_error() : 0);
+}
+
+uint64_t vmread(uint64_t field)
+{
+	uint64_t value = vmread_natural(field);
+
+	if (sizeof(long) == 4 && vmcs_field_is_64bit(field))
+		value |= (uint64_t)vmread_natural(field + 1) << 32;
 	return value;
 }
 
 void vmwrite(uint64_t field, uint64_t value)
 {
-	enum vmx_status s = vmwrite_status(field, value);
-
-	GUEST_ASSERT_MSG(s == VMX_OK, "VMWRITE of 0x%llx to field 0x%llx failed (%d, error %u)",
-			 (unsigned long long)value, (unsigned long long)field, s,
-			 s == VMX_FAIL_VALID ? vmx_instruction_error() : 0);
+	vmwrite_natural(field, value);
+	if (sizeof(long) == 4 && vmcs_field_is_64bit(field))
+		vmwrite_natural(field + 1, value >> 32);
 }
 
 uint32_t vmx_instruction_error(void)
 {
-	uint64_t err = 0;
+	unsigned long err = 0;
 
 	vmread_status(VM_INSTRUCTION_ERROR, &err);
 	return err;

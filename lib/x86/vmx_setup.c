@@ -13,8 +13,17 @@
 
 struct desc_ptr {
 	uint16_t limit;
-	uint64_t base;
+	unsigned long base;		/* 32 bits in a 32-bit L1 */
 } __attribute__((packed));
+
+/* L1's own code segment: the host state a VM exit returns to. */
+#ifdef __x86_64__
+#define L1_CODE_SEL		GDT_SEL_CODE64
+#define L1_EXIT_CONTROLS	EXIT_HOST_ADDR_SPACE_SIZE
+#else
+#define L1_CODE_SEL		GDT_SEL_CODE32
+#define L1_EXIT_CONTROLS	0	/* a 32-bit host (SDM Vol. 3C 27.2.2) */
+#endif
 
 static bool rdmsr_safe(uint32_t msr, uint64_t *val)
 {
@@ -100,7 +109,7 @@ static void write_host_state(struct vmx_vcpu *vmx)
 	vmwrite(HOST_CR0, read_cr0());
 	vmwrite(HOST_CR3, read_cr3());
 	vmwrite(HOST_CR4, read_cr4());
-	vmwrite(HOST_CS_SELECTOR, GDT_SEL_CODE64);
+	vmwrite(HOST_CS_SELECTOR, L1_CODE_SEL);
 	vmwrite(HOST_SS_SELECTOR, GDT_SEL_DATA);
 	vmwrite(HOST_DS_SELECTOR, GDT_SEL_DATA);
 	vmwrite(HOST_ES_SELECTOR, GDT_SEL_DATA);
@@ -141,7 +150,7 @@ static void write_controls(struct vmx_vcpu *vmx, const struct l2_setup *s)
 	const struct vmx_caps *c = vmx->caps;
 	uint32_t pin = PIN_EXT_INTR_EXITING | PIN_NMI_EXITING | s->pin;
 	uint32_t proc = CPU_HLT_EXITING | CPU_USE_MSR_BITMAPS | s->proc;
-	uint32_t exit = EXIT_HOST_ADDR_SPACE_SIZE | s->exit;
+	uint32_t exit = L1_EXIT_CONTROLS | s->exit;
 	uint32_t proc2 = secondary_controls(s);
 	uint32_t entry = s->entry_ctls;
 
