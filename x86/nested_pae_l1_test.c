@@ -38,15 +38,11 @@ static void run_l1_32(uint32_t arg)
 static void test_arg(const struct scenario *s)
 {
 	uint32_t arg = (uintptr_t)s->arg;
-	struct vmx_caps caps;
+	const char *problem = vmx_needs_problem((arg & ARG_EPT ? NEED_EPT : 0) |
+		(arg & ARG_VPID ? NEED_VPID : 0) |
+		((arg & ARG_SCENARIO_MASK) == SC_SAVE_RESTORE ? NEED_NESTED_STATE : 0));
 
-	TEST_ASSERT(host_vmx_caps(&caps), "VMX capabilities");
-	TEST_REQUIRE(!(arg & ARG_EPT) || vmx_has_proc2(&caps, SEC_ENABLE_EPT),
-		     "KVM offers no EPT to L1 (L0 runs with kvm_intel ept=0)");
-	TEST_REQUIRE(!(arg & ARG_VPID) || vmx_has_proc2(&caps, SEC_ENABLE_VPID),
-		     "KVM offers no VPID to L1");
-	TEST_REQUIRE((arg & ARG_SCENARIO_MASK) != SC_SAVE_RESTORE ||
-		     kvm_check_cap(KVM_CAP_NESTED_STATE), "KVM lacks KVM_CAP_NESTED_STATE");
+	TEST_REQUIRE(!problem, "%s", problem);
 	run_l1_32(arg);
 }
 

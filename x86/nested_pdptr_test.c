@@ -34,8 +34,6 @@
 #define PDPTE_RSVD	(1ull << 1)
 #define GARBAGE_PDPTE	0xdead0000f00df1e7ull
 
-enum { NEED_EPT = 1, NEED_UG = 2, NEED_TIMER = 4, NEED_NESTED_STATE = 8 };
-
 struct row {
 	void (*l1)(void);
 	unsigned int needs;
@@ -424,26 +422,10 @@ static void l1_save_restore(void)
 	finish(&f);
 }
 
-static const char *row_problem(const struct row *r)
-{
-	struct vmx_caps caps;
-
-	TEST_ASSERT(host_vmx_caps(&caps), "VMX capabilities");
-	if ((r->needs & NEED_EPT) && !vmx_has_proc2(&caps, SEC_ENABLE_EPT))
-		return "KVM offers no EPT to L1 (L0 runs with kvm_intel ept=0)";
-	if ((r->needs & NEED_UG) && !vmx_has_proc2(&caps, SEC_UNRESTRICTED_GUEST))
-		return "KVM offers no unrestricted guest to L1";
-	if ((r->needs & NEED_TIMER) && !vmx_ctl_allowed1(&caps, VMX_CTL_PIN, PIN_PREEMPTION_TIMER))
-		return "KVM offers no VMX-preemption timer to L1";
-	if ((r->needs & NEED_NESTED_STATE) && !kvm_check_cap(KVM_CAP_NESTED_STATE))
-		return "KVM lacks KVM_CAP_NESTED_STATE";
-	return NULL;
-}
-
 static void test_row(const struct scenario *s)
 {
 	const struct row *r = s->arg;
-	const char *problem = row_problem(r);
+	const char *problem = vmx_needs_problem(r->needs);
 	struct kvm_vcpu *vcpu;
 	struct ucall uc;
 

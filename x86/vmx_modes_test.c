@@ -109,14 +109,10 @@ static void l1_cr3_saved(void)
 
 static void require_row(const struct modes *m)
 {
-	struct vmx_caps caps;
+	const char *problem = vmx_needs_problem((m->ept ? NEED_EPT : 0) |
+						(m->vpid ? NEED_VPID : 0) | NEED_NESTED_STATE);
 
-	TEST_ASSERT(host_vmx_caps(&caps), "VMX capabilities");
-	TEST_REQUIRE(!m->ept || vmx_has_proc2(&caps, SEC_ENABLE_EPT),
-		     "KVM offers no EPT to L1 (L0 runs with kvm_intel ept=0)");
-	TEST_REQUIRE(!m->vpid || vmx_has_proc2(&caps, SEC_ENABLE_VPID),
-		     "KVM offers no VPID to L1 (L0 runs with kvm_intel vpid=0)");
-	TEST_REQUIRE(kvm_check_cap(KVM_CAP_NESTED_STATE), "KVM lacks KVM_CAP_NESTED_STATE");
+	TEST_REQUIRE(!problem, "%s", problem);
 }
 
 static struct kvm_vcpu *start_l1(const struct scenario *s, void *l1_code)

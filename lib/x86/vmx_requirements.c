@@ -29,3 +29,22 @@ const char *vmx_requirement_problem(void)
 		return "KVM does not report the VMX capability MSRs (KVM_GET_MSR_FEATURE_INDEX_LIST)";
 	return NULL;
 }
+
+const char *vmx_needs_problem(unsigned int needs)
+{
+	struct vmx_caps caps;
+
+	if (!host_vmx_caps(&caps))
+		return "KVM does not report the VMX capability MSRs";
+	if ((needs & NEED_EPT) && !vmx_has_proc2(&caps, SEC_ENABLE_EPT))
+		return "KVM offers no EPT to L1 (L0 runs with kvm_intel ept=0)";
+	if ((needs & NEED_VPID) && !vmx_has_proc2(&caps, SEC_ENABLE_VPID))
+		return "KVM offers no VPID to L1 (L0 runs with kvm_intel vpid=0)";
+	if ((needs & NEED_UG) && !vmx_has_proc2(&caps, SEC_UNRESTRICTED_GUEST))
+		return "KVM offers no unrestricted guest to L1";
+	if ((needs & NEED_TIMER) && !vmx_ctl_allowed1(&caps, VMX_CTL_PIN, PIN_PREEMPTION_TIMER))
+		return "KVM offers no VMX-preemption timer to L1";
+	if ((needs & NEED_NESTED_STATE) && !kvm_check_cap(KVM_CAP_NESTED_STATE))
+		return "KVM lacks KVM_CAP_NESTED_STATE";
+	return NULL;
+}
