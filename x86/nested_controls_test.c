@@ -43,7 +43,7 @@ enum probe {
 	PR_RDTSC, PR_INVLPG, PR_MOV_DR, PR_CR3_LOAD, PR_CR3_STORE, PR_CR8_LOAD,
 	PR_CR8_STORE, PR_IO, PR_RDMSR, PR_WRMSR, PR_PAUSE, PR_NOP, PR_RDPMC, PR_SGDT,
 	PR_RDRAND, PR_RDSEED, PR_WBINVD, PR_RDTSCP, PR_INVPCID, PR_INT3, PR_READ_CR0,
-	PR_READ_CR4, PR_EFER, PR_SPIN, PR_HLT,	/* HLT last: see run_probe() */
+	PR_READ_CR4, PR_EFER, PR_PAT, PR_SPIN, PR_HLT,	/* HLT last: see run_probe() */
 	NR_PROBES,
 };
 
@@ -100,6 +100,9 @@ static const struct row rows[] = {
 	ROW("entry_load_efer", F_ENTRY, ENTRY_LOAD_IA32_EFER),
 	ROW("exit_save_efer", F_EXIT, EXIT_SAVE_IA32_EFER),
 	ROW("exit_load_efer", F_EXIT, EXIT_LOAD_IA32_EFER),
+	ROW("entry_load_pat", F_ENTRY, ENTRY_LOAD_IA32_PAT),
+	ROW("exit_save_pat", F_EXIT, EXIT_SAVE_IA32_PAT),
+	ROW("exit_load_pat", F_EXIT, EXIT_LOAD_IA32_PAT),
 	/* While it is clear no probe runs: toggled alone only, not in walks. */
 	{ "ia32e_mode_guest", F_ENTRY, ENTRY_IA32E_MODE, .no_walk = true },
 };
@@ -115,7 +118,7 @@ struct probe_req {
 	uint64_t cr3;
 	uint64_t invpcid_desc[2];
 	uint32_t stop_spin;	/* L1: the spin probe may end */
-	uint32_t efer_sce;	/* L1: the EFER.SCE value L2 writes */
+	uint64_t msr_bits;	/* L1: the value L2 writes into the loaded/saved MSR's bits */
 };
 
 static volatile struct probe_req preq;
@@ -137,6 +140,32 @@ static unsigned int opt_steps = DEFAULT_STEPS;
 
 /* ---- L2 ---- */
 
+/*
+ * MSRs that VM entry may load and VM exit may save and load (SDM Vol. 3C
+ * 27.3.2.1, 28.3.1, 28.5.1): their controls, fields, and the bits the probe
+ * flips (EFER.SCE; PAT entry 7, between UC and WC, which no mapping uses).
+ */
+struct loaded_msr {
+	uint32_t msr, guest_field, host_field;
+	uint32_t entry_load, exit_save, exit_load;
+	uint64_t bits;
+};
+
+static const struct loaded_msr loaded_msrs[] = {
+	{ MSR_EFER, GUEST_IA32_EFER, HOST_IA32_EFER, ENTRY_LOAD_IA32_EFER,
+	  EXIT_SAVE_IA32_EFER, EXIT_LOAD_IA32_EFER, EFER_SCE },
+	{ MSR_IA32_CR_PAT, GUEST_IA32_PAT, HOST_IA32_PAT, ENTRY_LOAD_IA32_PAT,
+	  EXIT_SAVE_IA32_PAT, EXIT_LOAD_IA32_PAT, 1ull << 56 },
+};
+
+static uint64_t l2_swap_msr(const struct loaded_msr *m)
+{
+	uint64_t old = rdmsr(m->msr);
+
+	wrmsr(m->msr, (old & ~m->bits) | preq.msr_bits);
+	return old;
+}
+
 static uint64_t l2_probe_io_msr(enum probe p)
 {
 	uint32_t lo = 0, hi = 0;
@@ -152,11 +181,8 @@ static uint64_t l2_probe_io_msr(enum probe p)
 	case PR_WRMSR:
 		asm volatile("wrmsr" : : "a"(0), "d"(0), "c"(MSR_IA32_SYSENTER_CS));
 		return 0;
-	default:	/* PR_EFER: returns EFER as L2 found it, then writes SCE */
-		asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(MSR_EFER));
-		asm volatile("wrmsr" : : "a"((lo & ~EFER_SCE) | preq.efer_sce), "d"(hi),
-			     "c"(MSR_EFER));
-		return lo | (uint64_t)hi << 32;
+	default:	/* PR_EFER, PR_PAT: the MSR as L2 found it; then it writes the bits */
+		return l2_swap_msr(&loaded_msrs[p == PR_PAT]);
 	}
 }
 
@@ -259,7 +285,7 @@ static uint64_t l2_probe_other(enum probe p)
 static uint64_t l2_run_probe(enum probe p)
 {
 	switch (p) {
-	case PR_IO: case PR_RDMSR: case PR_WRMSR: case PR_EFER:
+	case PR_IO: case PR_RDMSR: case PR_WRMSR: case PR_EFER: case PR_PAT:
 		return l2_probe_io_msr(p);
 	case PR_CR3_LOAD: case PR_CR3_STORE: case PR_CR8_LOAD: case PR_CR8_STORE:
 	case PR_READ_CR0: case PR_READ_CR4:
@@ -303,7 +329,7 @@ struct outcome {
 	bool mtf, timer, hlt_state, entry_failed;
 	uint64_t value;
 	uint64_t timer_value;	/* VMX_PREEMPTION_TIMER_VALUE at the first timer exit */
-	uint64_t efer_field_before, efer_l1_before;
+	uint64_t field_before, l1_before;	/* PR_EFER, PR_PAT */
 };
 
 static bool has(const struct ctx *c, enum field f, uint32_t bit)
@@ -362,11 +388,24 @@ static uint32_t expected_exit(const struct ctx *c, enum probe p)
 	}
 }
 
+/* 27.3.2.1 (load on entry), 28.3.1 (save on exit), 28.5.1 (load on exit). */
+static void check_loaded_msr(const struct ctx *c, const struct loaded_msr *m,
+			     const struct outcome *o)
+{
+	uint64_t in = has(c, F_ENTRY, m->entry_load) ? o->field_before : o->l1_before;
+
+	GUEST_ASSERT_EQ(o->value & m->bits, in & m->bits);
+	GUEST_ASSERT_EQ(vmread(m->guest_field) & m->bits,
+			has(c, F_EXIT, m->exit_save) ? preq.msr_bits : o->field_before & m->bits);
+	GUEST_ASSERT_EQ(rdmsr(m->msr) & m->bits,
+			has(c, F_EXIT, m->exit_load) ? vmread(m->host_field) & m->bits :
+						       preq.msr_bits);
+}
+
 /* Checks the probe's value and side effects (26.3 and the entry/exit controls). */
 static void check_value(const struct ctx *c, enum probe p, const struct outcome *o)
 {
 	bool offset = has(c, F_PROC, CPU_USE_TSC_OFFSETTING);
-	uint64_t efer_in;
 
 	switch (p) {
 	case PR_RDTSC:	/* L2's TSC includes TSC_OFFSET only with "use TSC offsetting" */
@@ -393,16 +432,9 @@ static void check_value(const struct ctx *c, enum probe p, const struct outcome 
 			GUEST_ASSERT_EQ(o->timer_value,
 					has(c, F_EXIT, EXIT_SAVE_PREEMPTION_TIMER) ? 0 : TIMER_TICKS);
 		break;
-	case PR_EFER:	/* 27.3.2.1 (load on entry), 28.3.1 (save), 28.5.1 (load on exit) */
-		efer_in = has(c, F_ENTRY, ENTRY_LOAD_IA32_EFER) ? o->efer_field_before :
-								   o->efer_l1_before;
-		GUEST_ASSERT_EQ(o->value & EFER_SCE, efer_in & EFER_SCE);
-		GUEST_ASSERT_EQ(vmread(GUEST_IA32_EFER) & EFER_SCE,
-				has(c, F_EXIT, EXIT_SAVE_IA32_EFER) ? preq.efer_sce :
-					o->efer_field_before & EFER_SCE);
-		GUEST_ASSERT_EQ(rdmsr(MSR_EFER) & EFER_SCE,
-				has(c, F_EXIT, EXIT_LOAD_IA32_EFER) ?
-					vmread(HOST_IA32_EFER) & EFER_SCE : preq.efer_sce);
+	case PR_EFER:
+	case PR_PAT:
+		check_loaded_msr(c, &loaded_msrs[p == PR_PAT], o);
 		break;
 	default:
 		break;
@@ -465,19 +497,19 @@ static void handle_exception(struct outcome *o)
 }
 
 /*
- * Makes all three EFER controls visible in one probe when the field's SCE
- * equals the host's: L1's own SCE (what L2 gets without "load EFER") and
- * the SCE L2 writes (what "save EFER" stores and, without "load EFER" at
- * exit, L1 gets back) are both the opposite of the field's.
+ * Makes the three controls of a loaded MSR visible in one probe when the
+ * field's bits equal the host field's: L1's own bits (what L2 gets without
+ * "load" at entry) and the bits L2 writes (what "save" stores and, without
+ * "load" at exit, L1 gets back) are both the opposite of the field's.
  */
-static void prepare_efer(struct outcome *o)
+static void prepare_loaded_msr(const struct loaded_msr *m, struct outcome *o)
 {
-	uint64_t field_sce = vmread(GUEST_IA32_EFER) & EFER_SCE;
+	uint64_t opposite = (vmread(m->guest_field) & m->bits) ^ m->bits;
 
-	wrmsr(MSR_EFER, (rdmsr(MSR_EFER) & ~EFER_SCE) | (field_sce ^ EFER_SCE));
-	preq.efer_sce = field_sce ^ EFER_SCE;
-	o->efer_field_before = vmread(GUEST_IA32_EFER);
-	o->efer_l1_before = rdmsr(MSR_EFER);
+	wrmsr(m->msr, (rdmsr(m->msr) & ~m->bits) | opposite);
+	preq.msr_bits = opposite;
+	o->field_before = vmread(m->guest_field);
+	o->l1_before = rdmsr(m->msr);
 }
 
 /* Runs one probe in L2 until its VMCALL, collecting what happened on the way. */
@@ -491,8 +523,8 @@ static struct outcome run_probe(struct ctx *c, enum probe p)
 	/* An HLT nobody intercepts must have the timer to wake it; MTF is kept apart. */
 	preq.skip = p == PR_HLT && ((!has(c, F_PROC, CPU_HLT_EXITING) && !timer) ||
 				    has(c, F_PROC, CPU_MONITOR_TRAP_FLAG));
-	if (p == PR_EFER)
-		prepare_efer(&o);
+	if (p == PR_EFER || p == PR_PAT)
+		prepare_loaded_msr(&loaded_msrs[p == PR_PAT], &o);
 	for (int n = 0; n < MAX_EXITS_PER_PROBE; n++) {
 		uint32_t r = vmx_run(c->vmx, c->v);
 
@@ -541,7 +573,8 @@ static bool probe_usable(const struct ctx *c, enum probe p)
 	case PR_RDRAND: return this_cpu_has(1, CPUID_ECX, CPUID_1_ECX_RDRAND);
 	case PR_RDSEED: return this_cpu_has(7, CPUID_EBX, CPUID_7_EBX_RDSEED);
 	case PR_INVPCID: return this_cpu_has(7, CPUID_EBX, CPUID_7_EBX_INVPCID);
-	case PR_EFER:	/* L2's EFER accesses must not exit: checked through the bitmap */
+	case PR_EFER:	/* L2's accesses must not exit: checked through the bitmap */
+	case PR_PAT:
 		return has(c, F_PROC, CPU_USE_MSR_BITMAPS);
 	default: return true;
 	}
@@ -872,7 +905,10 @@ static const struct scenario scenarios[] = {
 	TOGGLE(27, "VM-entry load EFER toggled alone"),
 	TOGGLE(28, "VM-exit save EFER toggled alone"),
 	TOGGLE(29, "VM-exit load EFER toggled alone"),
-	TOGGLE(30, "IA-32e mode guest toggled alone: the entry fails while it is clear"),
+	TOGGLE(30, "VM-entry load PAT toggled alone"),
+	TOGGLE(31, "VM-exit save PAT toggled alone"),
+	TOGGLE(32, "VM-exit load PAT toggled alone"),
+	TOGGLE(33, "IA-32e mode guest toggled alone: the entry fails while it is clear"),
 	WALK("walk", EV_NONE, "seeded random walk over every row, every probe checked"),
 	WALK("walk_vmptrld", EV_VMPTRLD, "random walk with VMPTRLD of another vmcs12 and back"),
 	WALK("walk_vmclear", EV_VMCLEAR, "random walk with VMCLEAR and VMPTRLD of the vmcs12"),
@@ -897,6 +933,6 @@ int main(int argc, char **argv)
 		.options = options,
 	};
 
-	_Static_assert(ARRAY_SIZE(rows) == 31, "one TOGGLE() per row");
+	_Static_assert(ARRAY_SIZE(rows) == 34, "one TOGGLE() per row");
 	return test_main(&suite, argc, argv);
 }
