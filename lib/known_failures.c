@@ -25,8 +25,9 @@ static const struct known_failure known_failures[] = {
 	{
 		.test = "vmx_modes_test", .scenario = "pae_noept_*",
 		.kernel = "6.1.*", .kvm_intel = "ept=Y",
-		.reason = "KVM 6.1 loses the PDPTRs of KVM_SET_SREGS2 when KVM_SET_NESTED_STATE "
-			  "then enters a PAE L2 without nested EPT: L2 faults after restore",
+		.reason = "KVM 6.1 loses KVM_SET_SREGS2's PDPTRs when KVM_SET_NESTED_STATE "
+			  "enters a PAE L2 without nested EPT (vmx_switch_vmcs() drops them "
+			  "from the register cache): L2 faults after restore",
 	},
 };
 
