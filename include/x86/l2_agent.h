@@ -37,6 +37,14 @@ enum l2_op {
 	L2_OP_TOGGLE_PGE,
 	/* 32-bit only: clears CR0.PG and sets it again, then UD2. */
 	L2_OP_TOGGLE_PG,
+	/*
+	 * Carries out value steps (struct l2_step) at addr in order, in one
+	 * stretch of L2 execution: no VM exit that L1 sees comes between them
+	 * unless a step itself exits.  A step may be any op but SYNC_HOST.
+	 */
+	L2_OP_BATCH,
+	/* 64-bit only: INVPCID of type value & 0xffff, PCID value >> 16, address addr. */
+	L2_OP_INVPCID,
 };
 
 /* Shared with lib/x86/l2_agent.S: keep the offsets in step. */
@@ -47,6 +55,21 @@ struct l2_request {
 	uint64_t result;	/* 24 */
 	struct ucall uc;	/* 32: for L2_OP_SYNC_HOST */
 };
+
+/* One step of L2_OP_BATCH: the first 32 bytes of a request. */
+struct l2_step {
+	uint64_t op;
+	uint64_t addr;
+	uint64_t value;
+	uint64_t result;
+};
+
+/* INVPCID types (SDM Vol. 2A, INVPCID). */
+#define INVPCID_ADDR		0
+#define INVPCID_SINGLE		1
+#define INVPCID_ALL_GLOBAL	2
+#define INVPCID_ALL		3
+#define L2_INVPCID_VALUE(type, pcid)	((uint64_t)(type) | (uint64_t)(pcid) << 16)
 
 struct l2_agent {
 	struct vmx_vcpu *vmx;
@@ -81,5 +104,11 @@ uint64_t l2_read_cr3(struct l2_agent *a);
 void l2_invlpg(struct l2_agent *a, uint64_t addr);
 /* L2 itself sends GUEST_SYNC(stage) to the host: the vCPU is in guest mode then. */
 void l2_sync_host(struct l2_agent *a, uint64_t stage);
+/*
+ * Runs @n steps as one L2_OP_BATCH; their results are in @steps after.
+ * @steps must be memory that L2 reaches at the same address (identity
+ * mapped, below 4 GiB for a 32-bit L2), e.g. from guest_alloc_pages().
+ */
+void l2_batch(struct l2_agent *a, struct l2_step *steps, unsigned int n);
 
 #endif /* NST_X86_L2_AGENT_H */

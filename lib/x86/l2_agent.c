@@ -8,6 +8,7 @@
 extern char l2_agent64[], l2_agent32[];
 
 _Static_assert(offsetof(struct l2_request, uc) == 32, "l2_agent.S offsets");
+_Static_assert(sizeof(struct l2_step) == 32, "l2_agent.S STEP_SIZE");
 
 void *l2_agent_entry(enum l2_mode mode)
 {
@@ -72,7 +73,7 @@ uint64_t l2_agent_do(struct l2_agent *a, enum l2_op op, uint64_t addr, uint64_t 
 {
 	static const char * const names[] = {
 		"nop", "read", "write", "MOV to CR3", "MOV from CR3", "INVLPG", "sync", "call",
-		"read loop", "CR4.PGE toggle", "CR0.PG toggle",
+		"read loop", "CR4.PGE toggle", "CR0.PG toggle", "batch", "INVPCID",
 	};
 	uint32_t reason = l2_agent_submit(a, op, addr, value);
 
@@ -115,4 +116,10 @@ void l2_sync_host(struct l2_agent *a, uint64_t stage)
 	uc->cmd = UCALL_SYNC;
 	uc->args[0] = stage;
 	l2_agent_do(a, L2_OP_SYNC_HOST, 0, 0);
+}
+
+void l2_batch(struct l2_agent *a, struct l2_step *steps, unsigned int n)
+{
+	GUEST_ASSERT((uintptr_t)(steps + n) <= (1ull << 32));
+	l2_agent_do(a, L2_OP_BATCH, (uintptr_t)steps, n);
 }

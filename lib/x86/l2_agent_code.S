@@ -2,12 +2,18 @@
 /*
  * The L2 agent (see x86/l2_agent.h), once for IA-32e mode and once for
  * 32-bit protected mode.  RBX/EBX holds the request block.
+ *
+ * Each op is a subroutine that carries out the request at RBX/EBX and
+ * returns, so that L2_OP_BATCH can run several requests in one stretch of
+ * L2 execution, without a VM exit between them.  Ops may clobber
+ * RAX/RCX/RDX (EAX/ECX/EDX); the batch loop keeps its state in RSI/RDI.
  */
 #define REQ_OP		0
 #define REQ_ADDR	8
 #define REQ_VALUE	16
 #define REQ_RESULT	24
 #define REQ_UCALL	32
+#define STEP_SIZE	32
 
 #define OP_NOP		0
 #define OP_READ		1
@@ -20,6 +26,8 @@
 #define OP_READ_LOOP	8
 #define OP_TOGGLE_PGE	9
 #define OP_TOGGLE_PG	10
+#define OP_BATCH	11
+#define OP_INVPCID	12
 
 #define CR4_PGE		0x80
 #define CR0_PG		0x80000000
@@ -33,9 +41,14 @@
 	.globl l2_agent64
 l2_agent64:
 	vmcall
+	call .Ldo64
+	jmp l2_agent64
+
+/* Carries out the request at RBX. */
+.Ldo64:
 	movq REQ_OP(%rbx), %rax
 	cmpq $OP_NOP, %rax
-	je l2_agent64
+	je .Lret64
 	cmpq $OP_READ, %rax
 	je .Lread64
 	cmpq $OP_WRITE, %rax
@@ -54,39 +67,45 @@ l2_agent64:
 	je .Lloop64
 	cmpq $OP_TOGGLE_PGE, %rax
 	je .Lpge64
+	cmpq $OP_BATCH, %rax
+	je .Lbatch64
+	cmpq $OP_INVPCID, %rax
+	je .Linvpcid64
 	ud2
+.Lret64:
+	ret
 .Lread64:
 	movq REQ_ADDR(%rbx), %rcx
 	movq (%rcx), %rax
 	movq %rax, REQ_RESULT(%rbx)
-	jmp l2_agent64
+	ret
 .Lwrite64:
 	movq REQ_ADDR(%rbx), %rcx
 	movq REQ_VALUE(%rbx), %rax
 	movq %rax, (%rcx)
-	jmp l2_agent64
+	ret
 .Lwcr3_64:
 	movq REQ_ADDR(%rbx), %rax
 	movq %rax, %cr3
-	jmp l2_agent64
+	ret
 .Lrcr3_64:
 	movq %cr3, %rax
 	movq %rax, REQ_RESULT(%rbx)
-	jmp l2_agent64
+	ret
 .Linvlpg64:
 	movq REQ_ADDR(%rbx), %rax
 	invlpg (%rax)
-	jmp l2_agent64
+	ret
 .Lsync64:
 	leaq REQ_UCALL(%rbx), %rax
 	movw $UCALL_PORT, %dx
 	outl %eax, %dx
-	jmp l2_agent64
+	ret
 .Lcall64:
 	movq REQ_ADDR(%rbx), %rax
 	call *%rax
 	movq %rax, REQ_RESULT(%rbx)
-	jmp l2_agent64
+	ret
 .Lloop64:
 	movq REQ_ADDR(%rbx), %rdx
 	movq REQ_VALUE(%rbx), %rcx
@@ -94,7 +113,7 @@ l2_agent64:
 	movq %rax, REQ_RESULT(%rbx)
 	decq %rcx
 	jnz 1b
-	jmp l2_agent64
+	ret
 .Lpge64:
 	movq %cr4, %rax
 	xorq $CR4_PGE, %rax
@@ -102,7 +121,35 @@ l2_agent64:
 	xorq $CR4_PGE, %rax
 	movq %rax, %cr4
 	ud2
-	jmp l2_agent64
+	ret
+	/* RDI counts the steps left, RSI walks them; RBX is the step. */
+.Lbatch64:
+	pushq %rbx
+	pushq %rsi
+	pushq %rdi
+	movq REQ_VALUE(%rbx), %rdi
+	movq REQ_ADDR(%rbx), %rsi
+1:	testq %rdi, %rdi
+	jz 2f
+	movq %rsi, %rbx
+	call .Ldo64
+	addq $STEP_SIZE, %rsi
+	decq %rdi
+	jmp 1b
+2:	popq %rdi
+	popq %rsi
+	popq %rbx
+	ret
+	/* The 16-byte descriptor (PCID, linear address) is built on the stack. */
+.Linvpcid64:
+	movq REQ_VALUE(%rbx), %rax
+	movzwl %ax, %ecx			/* type */
+	shrq $16, %rax				/* PCID */
+	pushq REQ_ADDR(%rbx)
+	pushq %rax
+	invpcid (%rsp), %rcx
+	addq $16, %rsp
+	ret
 
 #endif
 
@@ -110,9 +157,14 @@ l2_agent64:
 	.globl l2_agent32
 l2_agent32:
 	vmcall
+	call .Ldo32
+	jmp l2_agent32
+
+/* Carries out the request at EBX. */
+.Ldo32:
 	movl REQ_OP(%ebx), %eax
 	cmpl $OP_NOP, %eax
-	je l2_agent32
+	je .Lret32
 	cmpl $OP_READ, %eax
 	je .Lread32
 	cmpl $OP_WRITE, %eax
@@ -133,45 +185,50 @@ l2_agent32:
 	je .Lpge32
 	cmpl $OP_TOGGLE_PG, %eax
 	je .Lpg32
+	cmpl $OP_BATCH, %eax
+	je .Lbatch32
+	/* OP_INVPCID: 64-bit only (PCIDs need IA-32e mode). */
 	ud2
+.Lret32:
+	ret
 .Lread32:
 	movl REQ_ADDR(%ebx), %ecx
 	movl (%ecx), %eax
 	movl 4(%ecx), %edx
 	movl %eax, REQ_RESULT(%ebx)
 	movl %edx, REQ_RESULT+4(%ebx)
-	jmp l2_agent32
+	ret
 .Lwrite32:
 	movl REQ_ADDR(%ebx), %ecx
 	movl REQ_VALUE(%ebx), %eax
 	movl REQ_VALUE+4(%ebx), %edx
 	movl %eax, (%ecx)
 	movl %edx, 4(%ecx)
-	jmp l2_agent32
+	ret
 .Lwcr3_32:
 	movl REQ_ADDR(%ebx), %eax
 	movl %eax, %cr3
-	jmp l2_agent32
+	ret
 .Lrcr3_32:
 	movl %cr3, %eax
 	movl %eax, REQ_RESULT(%ebx)
 	movl $0, REQ_RESULT+4(%ebx)
-	jmp l2_agent32
+	ret
 .Linvlpg32:
 	movl REQ_ADDR(%ebx), %eax
 	invlpg (%eax)
-	jmp l2_agent32
+	ret
 .Lsync32:
 	leal REQ_UCALL(%ebx), %eax
 	movw $UCALL_PORT, %dx
 	outl %eax, %dx
-	jmp l2_agent32
+	ret
 .Lcall32:
 	movl REQ_ADDR(%ebx), %eax
 	call *%eax
 	movl %eax, REQ_RESULT(%ebx)	/* a 64-bit return value is EDX:EAX */
 	movl %edx, REQ_RESULT+4(%ebx)
-	jmp l2_agent32
+	ret
 .Lloop32:
 	movl REQ_ADDR(%ebx), %edx
 	movl REQ_VALUE(%ebx), %ecx
@@ -181,7 +238,7 @@ l2_agent32:
 	movl %eax, REQ_RESULT+4(%ebx)
 	decl %ecx
 	jnz 1b
-	jmp l2_agent32
+	ret
 .Lpge32:
 	movl %cr4, %eax
 	xorl $CR4_PGE, %eax
@@ -189,7 +246,7 @@ l2_agent32:
 	xorl $CR4_PGE, %eax
 	movl %eax, %cr4
 	ud2
-	jmp l2_agent32
+	ret
 	/* Paging off and on again: L2's code is identity mapped. */
 .Lpg32:
 	movl %cr0, %eax
@@ -198,6 +255,23 @@ l2_agent32:
 	orl $CR0_PG, %eax
 	movl %eax, %cr0
 	ud2
-	jmp l2_agent32
+	ret
+.Lbatch32:
+	pushl %ebx
+	pushl %esi
+	pushl %edi
+	movl REQ_VALUE(%ebx), %edi
+	movl REQ_ADDR(%ebx), %esi
+1:	testl %edi, %edi
+	jz 2f
+	movl %esi, %ebx
+	call .Ldo32
+	addl $STEP_SIZE, %esi
+	decl %edi
+	jmp 1b
+2:	popl %edi
+	popl %esi
+	popl %ebx
+	ret
 
 	.section .note.GNU-stack, "", @progbits
