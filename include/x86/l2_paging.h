@@ -22,6 +22,15 @@
 void l2_pt_create(struct page_table *pt, enum l2_mode mode);
 /* Maps one 4 KiB page of L2's linear space; asserts on failure. */
 void l2_pt_map(struct page_table *pt, uint64_t va, uint64_t pa);
+/* L2 page tables for @mode that map nothing: a tree to graft entries from. */
+void l2_pt_create_empty(struct page_table *pt, enum l2_mode mode);
+/* L1's own 4-level tables (at its CR3), to change L1's mappings. */
+void l1_pt_get(struct page_table *pt);
+/*
+ * The entry for @va at @level (1: PTE, 2: PDE, 3: PDPTE, 4: PML4E) of any
+ * table, intermediate tables created as needed; asserts on failure.
+ */
+uint64_t *pt_entry_assert(struct page_table *pt, uint64_t va, int level);
 /* The four PDPTEs of a PAE table (for GUEST_PDPTRn). */
 uint64_t pae_pdpte(const struct page_table *pt, int i);
 
@@ -34,6 +43,19 @@ void ept_map(struct page_table *ept, uint64_t l2_gpa, uint64_t l1_gpa, uint64_t 
 
 /* The EPTP for @ept (SDM Vol. 3C 25.6.11): 4-level walk, WB, A/D flags if @ad. */
 uint64_t ept_pointer(const struct vmx_caps *caps, const struct page_table *ept, bool ad);
+
+/*
+ * Sets the low 12 bits (permissions, memory type) of @l2_gpa's EPT leaf,
+ * keeping its address; returns the old entry.
+ */
+uint64_t ept_set_flags(struct page_table *ept, uint64_t l2_gpa, uint64_t flags);
+
+/* IA32_VMX_EPT_VPID_CAP allows INVEPT / INVVPID of @type (SDM Vol. 3C A.10). */
+bool vmx_has_invept(const struct vmx_caps *caps, uint64_t type);
+bool vmx_has_invvpid(const struct vmx_caps *caps, uint64_t type);
+/* INVEPT and INVVPID that assert VMsucceed (SDM Vol. 3C 31.3). */
+void ept_invalidate(uint64_t type, uint64_t eptp);
+void vpid_invalidate(uint64_t type, uint16_t vpid, uint64_t gla);
 
 /* The size of guest memory (slot 0), as L1 sees it. */
 uint64_t guest_memory_size(void);
