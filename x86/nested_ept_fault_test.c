@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * nested_ept_fault_test: L2's accesses that L1's EPT does not allow reach
+ * L1 as EPT violations (exit reason 48) and EPT misconfigurations (49)
+ * with the right details (Intel SDM Vol. 3C 29.3.3 "EPT-induced VM exits";
+ * 28.2.1, Table 28-7 "Exit qualification for EPT violations").
+ *
+ * L2 (long mode or 32-bit PAE, L1's EPT without A/D flags) maps TARGET_VA
+ * to TARGET_GPA, an L2-physical page outside guest memory that only L1's
+ * EPT maps, to a page of L1.  Each scenario breaks one thing, L2 reads,
+ * writes or calls into TARGET_VA, and L1 checks the exit: reason, the
+ * access type (qualification bits 0-2), the permissions of the
+ * translation (bits 3-5), guest-linear address valid (bit 7), translation
+ * rather than paging-structure access (bit 8), GUEST_PHYSICAL_ADDRESS and
+ * GUEST_LINEAR_ADDRESS.  L1 then repairs its EPT and resumes L2, whose
+ * access (not skipped) completes.  Inverted (--self-check), L1 expects
+ * bit 8 the other way, or a violation instead of a misconfiguration.
+ */
+#include "kvm_util.h"
+#include "page_pool.h"
+#include "scenario.h"
+#include "ucall.h"
+#include "x86/l2_agent.h"
+#include "x86/l2_env.h"
+#include "x86/l2_paging.h"
+#include "x86/vmx.h"
+#include "x86/vmx_host.h"
+
+/* Indices 5 (PDE) and 3 (PTE) in both modes, so entry addresses have offsets. */
+#define TARGET_VA	0xc0a03000ull
+#define TARGET_GPA	0x40603000ull
+#define DATA_OFFSET	0x18
+#define MARK(i)		(0x7e57000000000000ull | (i))
+#define WRITE_MARK	0x5701e5701e5701e5ull
+#define PROBE_RESULT	0x600dca11u
+#define GUEST_MEM	(16ull << 20)
+/* Exit qualification bits with a defined value here: 0-5, 7, 8 (Table 28-7). */
+#define QUAL_CHECKED	(EPT_VIOL_READ | EPT_VIOL_WRITE | EPT_VIOL_FETCH |		\
+			 EPT_VIOL_READABLE | EPT_VIOL_WRITABLE | EPT_VIOL_EXECUTABLE |	\
+			 EPT_VIOL_GLA_VALID | EPT_VIOL_GLA_TRANSLATION)
+/* Bits 5:3 of the qualification are bits 2:0 of the EPT entries (Table 28-7). */
+#define QUAL_PERMS(flags)	(((flags) & EPT_RWX) << 3)
+/* A reserved EPT memory type (SDM Vol. 3C 29.3.3.1). */
+#define EPT_MT_RESERVED	2ull
+
+enum access { ACC_READ, ACC_WRITE, ACC_FETCH };
+
+enum { ROW_EXEC_ONLY = 1 };
+
+struct row {
+	void (*l1)(void);
+	enum l2_mode mode;
+	enum access access;
+	uint64_t leaf;		/* EPT leaf flags of TARGET_GPA during the access */
+	int level;		/* the guest paging structure left unmapped */
+	unsigned int needs;
+};
+
+/* The scenario's row, copied into the guest before it runs. */
+static struct row cfg;
+static bool inverted;
+
+struct fixture {
+	struct l2_env env;
+	uint64_t *page;		/* TARGET_GPA's page: marks, and a probe at offset 0 */
+};
+
+/* xor %edx, %edx; mov $PROBE_RESULT, %eax; ret: the same bytes in both modes. */
+static void write_probe(uint8_t *p)
+{
+	const uint8_t code[] = {
+		0x31, 0xd2, 0xb8, PROBE_RESULT & 0xff, (PROBE_RESULT >> 8) & 0xff,
+		(PROBE_RESULT >> 16) & 0xff, PROBE_RESULT >> 24, 0xc3,
+	};
+
+	for (unsigned int i = 0; i < sizeof(code); i++)
+		p[i] = code[i];
+}
+
+static void setup(struct fixture *f)
+{
+	l2_env_create(&f->env, &(struct l2_env_setup){ .mode = cfg.mode, .ept = true });
+	f->page = guest_alloc_pages(1);
+	for (unsigned int i = 0; i < PAGE_SIZE / 8; i++)
+		f->page[i] = MARK(i);
+	write_probe((uint8_t *)f->page);
+	l2_pt_map(&f->env.pt, TARGET_VA, TARGET_GPA);
+	ept_map(&f->env.ept, TARGET_GPA, (uintptr_t)f->page, EPT_LEAF_RWX_WB);
+	l2_env_start(&f->env);
+}
+
+static void finish(struct fixture *f)
+{
+	l2_env_destroy(&f->env);
+	GUEST_DONE();
+}
+
+static uint64_t access_offset(void)
+{
+	return cfg.access == ACC_FETCH ? 0 : DATA_OFFSET;
+}
+
+static uint64_t access_qual(void)
+{
+	static const uint64_t bits[] = {
+		[ACC_READ] = EPT_VIOL_READ, [ACC_WRITE] = EPT_VIOL_WRITE,
+		[ACC_FETCH] = EPT_VIOL_FETCH,
+	};
+
+	return bits[cfg.access];
+}
+
+/* L2 reads, writes or calls into TARGET_VA; returns the exit reason. */
+static uint32_t l2_access(struct fixture *f)
+{
+	uint64_t va = TARGET_VA + access_offset();
+
+	switch (cfg.access) {
+	case ACC_READ:
+		return l2_agent_submit(&f->env.agent, L2_OP_READ, va, 0);
+	case ACC_WRITE:
+		return l2_agent_submit(&f->env.agent, L2_OP_WRITE, va, WRITE_MARK);
+	default:
+		return l2_agent_submit(&f->env.agent, L2_OP_CALL, va, 0);
+	}
+}
+
+/* L1 resumes L2 without skipping anything: the access is redone and completes. */
+static void resume_completes(struct fixture *f)
+{
+	uint64_t result;
+
+	vmx_assert_exit(l2_agent_resume(&f->env.agent), EXIT_REASON_VMCALL);
+	result = f->env.agent.req->result;
+	switch (cfg.access) {
+	case ACC_READ:
+		GUEST_ASSERT_EQ(result, MARK(DATA_OFFSET / 8));
+		break;
+	case ACC_WRITE:
+		GUEST_ASSERT_EQ(f->page[DATA_OFFSET / 8], WRITE_MARK);
+		break;
+	default:
+		GUEST_ASSERT_EQ(result, PROBE_RESULT);
+	}
+}
+
+static void assert_violation(uint32_t reason, uint64_t qual, uint64_t gpa)
+{
+	vmx_assert_exit(reason, EXIT_REASON_EPT_VIOLATION);
+	if (inverted)
+		qual ^= EPT_VIOL_GLA_TRANSLATION;
+	GUEST_ASSERT_EQ(vmread(EXIT_QUALIFICATION) & QUAL_CHECKED, qual);
+	GUEST_ASSERT_EQ(vmread(GUEST_PHYSICAL_ADDRESS), gpa);
+	GUEST_ASSERT_EQ(vmread(GUEST_LINEAR_ADDRESS), TARGET_VA + access_offset());
+}
+
+/*
+ * 7a. The EPT leaf lacks the permission the access needs (29.3.3.2, EPT
+ * violations: a read of a non-readable, a write of a non-writable, a fetch
+ * of a non-executable page).  The qualification (Table 28-7) reports the
+ * access, the leaf's R/W/X (the AND over the walk: upper levels allow
+ * all), a valid linear address and an access to the translation itself.
+ * L1 grants all and resumes; the violation invalidated the guest-physical
+ * and combined mappings for the address (29.4.3.1, Operations that
+ * invalidate cached mappings), so no INVEPT is needed.
+ */
+static void l1_leaf_violation(void)
+{
+	struct fixture f;
+
+	setup(&f);
+	ept_set_flags(&f.env.ept, TARGET_GPA, cfg.leaf);
+	assert_violation(l2_access(&f), access_qual() | QUAL_PERMS(cfg.leaf) |
+			 EPT_VIOL_GLA_VALID | EPT_VIOL_GLA_TRANSLATION,
+			 TARGET_GPA + access_offset());
+	ept_set_flags(&f.env.ept, TARGET_GPA, EPT_LEAF_RWX_WB);
+	resume_completes(&f);
+	finish(&f);
+}
+
+/*
+ * 7b. The EPT PDE of TARGET_GPA is not present: the EPT page table that
+ * would map it is unreachable (29.3.3.2, EPT violations).  The walk stops
+ * there, so the permissions reported are those of a not-present entry, 0
+ * (Table 28-7, Exit qualification for EPT violations).
+ */
+static void l1_ept_table_missing(void)
+{
+	struct fixture f;
+	uint64_t *pde, old;
+
+	setup(&f);
+	pde = pt_entry_assert(&f.env.ept, TARGET_GPA, 2);
+	old = *pde;
+	*pde = 0;
+	assert_violation(l2_access(&f), access_qual() | EPT_VIOL_GLA_VALID |
+			 EPT_VIOL_GLA_TRANSLATION, TARGET_GPA + access_offset());
+	*pde = old;
+	resume_completes(&f);
+	finish(&f);
+}
+
+/*
+ * 7c, 8. The page of L2's own paging structure at cfg.level (1: the page
+ * table, 2: the page directory) has no EPT mapping.  The violation
+ * happens on L2's page walk: bit 8 clear (an access to a paging-structure
+ * entry, Table 28-7), GUEST_PHYSICAL_ADDRESS the entry being read (28.2.1,
+ * Basic VM-exit information), and with EPT A/D flags off the walk reads,
+ * whatever L2's own access (29.3.3.2, EPT violations; 29.3.5, Accessed and
+ * dirty flags for EPT).  A PAE L2's PDPTEs come from GUEST_PDPTRn, loaded
+ * at VM entry (27.3.2.4, Loading page-directory-pointer-table entries),
+ * so the walk never reads the PDPT: it is unmapped as well, and the
+ * violation is still at the page directory.
+ */
+static void l1_guest_table_unmapped(void)
+{
+	uint64_t table, entry_gpa, pdpt = 0;
+	struct fixture f;
+
+	setup(&f);
+	table = *pt_entry_assert(&f.env.pt, TARGET_VA, cfg.level + 1) & PTE_ADDR_MASK;
+	entry_gpa = (uint64_t)(uintptr_t)pt_entry_assert(&f.env.pt, TARGET_VA, cfg.level);
+	GUEST_ASSERT_EQ(entry_gpa & PAGE_MASK, table);
+	ept_set_flags(&f.env.ept, table, 0);
+	if (cfg.mode == L2_PAE_MODE && cfg.level == 2) {
+		pdpt = f.env.pt.root;
+		ept_set_flags(&f.env.ept, pdpt, 0);
+	}
+	assert_violation(l2_access(&f), EPT_VIOL_READ | EPT_VIOL_GLA_VALID, entry_gpa);
+	ept_set_flags(&f.env.ept, table, EPT_LEAF_RWX_WB);
+	resume_completes(&f);
+	if (pdpt)
+		ept_set_flags(&f.env.ept, pdpt, EPT_LEAF_RWX_WB);
+	finish(&f);
+}
+
+/*
+ * 9. A misconfigured EPT leaf (write without read, or a reserved memory
+ * type: 29.3.3.1, EPT misconfigurations) makes the access exit with
+ * reason 49 and the guest-physical address accessed in
+ * GUEST_PHYSICAL_ADDRESS (28.2.1, Basic VM-exit information).  L1 repairs
+ * the entry, invalidates with INVEPT as after any change of its EPT, and
+ * resumes.
+ */
+static void l1_misconfig(void)
+{
+	uint32_t want = inverted ? EXIT_REASON_EPT_VIOLATION : EXIT_REASON_EPT_MISCONFIG;
+	struct fixture f;
+
+	setup(&f);
+	ept_set_flags(&f.env.ept, TARGET_GPA, cfg.leaf);
+	vmx_assert_exit(l2_access(&f), want);
+	GUEST_ASSERT_EQ(vmread(GUEST_PHYSICAL_ADDRESS), TARGET_GPA + access_offset());
+	ept_set_flags(&f.env.ept, TARGET_GPA, EPT_LEAF_RWX_WB);
+	ept_invalidate(vmx_has_invept(f.env.vmx->caps, INVEPT_SINGLE_CONTEXT) ?
+		       INVEPT_SINGLE_CONTEXT : INVEPT_GLOBAL, f.env.eptp);
+	resume_completes(&f);
+	finish(&f);
+}
+
+static const char *row_problem(const struct row *r)
+{
+	struct l2_env_setup s = { .mode = r->mode, .ept = true };
+	const char *problem = l2_env_problem(&s);
+	struct vmx_caps caps;
+
+	if (problem)
+		return problem;
+	TEST_ASSERT(host_vmx_caps(&caps), "VMX capabilities");
+	if ((r->needs & ROW_EXEC_ONLY) && !(caps.ept_vpid & VMX_EPT_EXEC_ONLY))
+		return "KVM offers L1 no execute-only EPT translations";
+	if (r->l1 == l1_misconfig && !vmx_has_invept(&caps, INVEPT_GLOBAL) &&
+	    !vmx_has_invept(&caps, INVEPT_SINGLE_CONTEXT))
+		return "KVM offers L1 no INVEPT";
+	return NULL;
+}
+
+static void test_row(const struct scenario *s)
+{
+	const struct row *r = s->arg;
+	const char *problem = row_problem(r);
+	struct kvm_vcpu *vcpu;
+
+	TEST_REQUIRE(!problem, "%s", problem);
+	vcpu = vm_add_vcpu(vm_create_opts(&(struct vm_options){ .mem_size = GUEST_MEM }), r->l1);
+	cfg = *r;
+	inverted = scenario_inverted();
+	sync_global_to_guest(vcpu->vm, cfg);
+	sync_global_to_guest(vcpu->vm, inverted);
+	vcpu_run_expect_done(vcpu);
+}
+
+#define EPT_WB		(EPT_MT_WB << EPT_MT_SHIFT)
+
+#define ROW(name, purpose, fn, m, ms, acc, leaf, level, needs)			\
+	{ name "_" ms, purpose " (" ms ")", test_row,				\
+	  &(const struct row){ fn, m, acc, leaf, level, needs } }
+#define ROWS(name, purpose, fn, acc, leaf, level, needs)				\
+	ROW(name, purpose, fn, L2_LONG_MODE, "long", acc, leaf, level, needs),	\
+	ROW(name, purpose, fn, L2_PAE_MODE, "pae", acc, leaf, level, needs)
+
+static const struct scenario scenarios[] = {
+	ROWS("read_not_present", "read, EPT leaf not present: violation, perms ---",
+	     l1_leaf_violation, ACC_READ, 0, 0, 0),
+	ROWS("read_exec_only", "read, EPT leaf execute-only: violation, perms --X",
+	     l1_leaf_violation, ACC_READ, EPT_X | EPT_WB, 0, ROW_EXEC_ONLY),
+	ROWS("write_read_only", "write, EPT leaf read-only: violation, perms R--",
+	     l1_leaf_violation, ACC_WRITE, EPT_R | EPT_WB, 0, 0),
+	ROWS("write_read_exec", "write, EPT leaf read/execute: violation, perms R-X",
+	     l1_leaf_violation, ACC_WRITE, EPT_R | EPT_X | EPT_WB, 0, 0),
+	ROWS("fetch_read_write", "fetch, EPT leaf read/write: violation, perms RW-",
+	     l1_leaf_violation, ACC_FETCH, EPT_R | EPT_W | EPT_WB, 0, 0),
+	ROWS("fetch_read_only", "fetch, EPT leaf read-only: violation, perms R--",
+	     l1_leaf_violation, ACC_FETCH, EPT_R | EPT_WB, 0, 0),
+	ROWS("read_ept_table_missing", "read, EPT page table unmapped: violation, perms ---",
+	     l1_ept_table_missing, ACC_READ, 0, 0, 0),
+	ROWS("write_ept_table_missing", "write, EPT page table unmapped: violation, perms ---",
+	     l1_ept_table_missing, ACC_WRITE, 0, 0, 0),
+	ROWS("read_guest_pt_unmapped", "read, L2's page table unmapped in EPT: walk violation",
+	     l1_guest_table_unmapped, ACC_READ, 0, 1, 0),
+	ROWS("write_guest_pt_unmapped", "write, L2's page table unmapped in EPT: walk reads",
+	     l1_guest_table_unmapped, ACC_WRITE, 0, 1, 0),
+	ROW("read_guest_pd_unmapped", "read, L2's page directory unmapped in EPT: walk violation",
+	    l1_guest_table_unmapped, L2_LONG_MODE, "long", ACC_READ, 0, 2, 0),
+	ROW("read_guest_pd_unmapped",
+	    "read, PD of a GUEST_PDPTRn unmapped in EPT (PDPT too): violation at the PDE",
+	    l1_guest_table_unmapped, L2_PAE_MODE, "pae", ACC_READ, 0, 2, 0),
+	ROWS("misconfig_write_only", "read, EPT leaf write-only: misconfiguration",
+	     l1_misconfig, ACC_READ, EPT_W | EPT_WB, 0, 0),
+	ROWS("misconfig_memtype", "read, EPT leaf of reserved memory type 2: misconfiguration",
+	     l1_misconfig, ACC_READ, EPT_RWX | EPT_MT_RESERVED << EPT_MT_SHIFT, 0, 0),
+};
+
+TEST_MAIN("nested_ept_fault_test", vmx_requirement_problem, scenarios)
