@@ -31,6 +31,12 @@ ifneq ($(wildcard ../lib.mk),)
 # ---- inside tools/testing/selftests ----
 TEST_GEN_PROGS := $(addprefix x86/,$(TESTS))
 TEST_FILES := settings config
+# lib.mk's clean removes only the programs: the objects and their
+# dependency files too (recursive: LIB_OBJS is defined below).
+EXTRA_CLEAN = $(LIB_OBJS) $(LIB_OBJS:.o=.d) $(TEST_GEN_PROGS:=.o) $(TEST_GEN_PROGS:=.d) \
+	      $(L1_32_LIB_OBJS) $(L1_32_LIB_OBJS:.o=.d) $(OUTPUT)/l1_32 \
+	      $(foreach t,$(L1_32_TESTS),$(OUTPUT)/x86/$(t).l1_32.elf $(OUTPUT)/x86/$(t).l1_32.bin \
+		$(OUTPUT)/x86/$(t).l1_32_image.o)
 include ../lib.mk
 
 CFLAGS += $(NST_CFLAGS) $(KHDR_INCLUDES)
@@ -140,9 +146,14 @@ unit: $(UNIT_BINS) all
 vmtest: all
 	lab/vmtest $(VMTEST_ARGS)
 
-check: unit vmtest
+# The lab's own checks without an emulator; vmtest last, so that its total is
+# the closing line CI reads.
+lab-selftest:
+	lab/selftest --quick
 
-.PHONY: unit vmtest check
+check: unit lab-selftest vmtest
+
+.PHONY: unit vmtest lab-selftest check
 .SECONDARY:
 
 -include $(LIB_OBJS:.o=.d) $(TEST_GEN_PROGS:=.d) $(L1_32_LIB_OBJS:.o=.d)
