@@ -140,6 +140,8 @@ static enum ktap_result run_scenario(const struct test_suite *suite, const struc
 				     const char **reason)
 {
 	const char *known = known_failure(suite->name, s->name);
+	const char *crash = known_crash(suite->name, s->name);
+	static char crash_reason[300];
 	unsigned int timeout = s->timeout ? s->timeout : scenario_default_timeout();
 	bool timed_out;
 	double start;
@@ -148,6 +150,12 @@ static enum ktap_result run_scenario(const struct test_suite *suite, const struc
 
 	if (inverted && s->no_inverted) {
 		*reason = "no inverted variant";
+		return KTAP_SKIP;
+	}
+	if (crash) {
+		snprintf(crash_reason, sizeof(crash_reason),
+			 "known to crash this kernel (NST_RUN_KNOWN_CRASHES=1 runs it): %s", crash);
+		*reason = crash_reason;
 		return KTAP_SKIP;
 	}
 	memset(outcome, 0, sizeof(*outcome));
