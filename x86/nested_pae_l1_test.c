@@ -5,7 +5,7 @@
  * one PDPTR cache per vCPU, seeds/001).  Intel SDM Vol. 3C:
  *  - 28.5.4 (loading host PDPTEs): a VM exit to a host with PAE paging
  *    ("host address-space size" 0) loads the PDPTEs from memory at HOST_CR3;
- *  - 28.3.2.4: VM entry loads L2's PDPTEs from GUEST_PDPTR0-3 with EPT,
+ *  - 27.3.2.4: VM entry loads L2's PDPTEs from GUEST_PDPTR0-3 with EPT,
  *    from memory at L2's CR3 without;
  *  - 28.3.1: with EPT the exit saves L2's PDPTEs in GUEST_PDPTR0-3;
  *  - 25.11.2: a 32-bit VMM accesses a 64-bit field as two halves.

@@ -2,7 +2,7 @@
 /*
  * nested_pdptr_test: coherence of a PAE L2's PDPTEs across nested VM entry
  * and VM exit (Intel SDM Vol. 3C):
- *  - 28.3.2.4: with "enable EPT" = 1 and PAE paging, VM entry loads the
+ *  - 27.3.2.4: with "enable EPT" = 1 and PAE paging, VM entry loads the
  *    PDPTEs from GUEST_PDPTR0-3; otherwise from the PDPT at CR3;
  *  - 28.3.1 / 29.3.4: a VM exit of such a guest saves the PDPTEs in use
  *    into GUEST_PDPTR0-3 (and CR3);

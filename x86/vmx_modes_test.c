@@ -89,7 +89,7 @@ static void l1_modes(void)
 
 /*
  * SDM Vol. 3C 28.3.1 (saving control registers): a VM exit saves CR3 in the
- * guest-state area, and the next VM entry loads it from there (28.3.2.1), so
+ * guest-state area, and the next VM entry loads it from there (27.3.2.1), so
  * an L2 MOV to CR3 that L1 does not intercept outlives the round trip.
  */
 static void l1_cr3_saved(void)

@@ -234,7 +234,7 @@ static void write_guest_segments(void)
  * the "IA-32e mode guest" entry control, EFER.LMA/LME, CS, CR4.PCIDE, the
  * IDT (L1's is in 64-bit format: a 32-bit L2 gets none, all its exceptions
  * exit) and, with EPT, the PDPTEs, which VM entry then loads from the VMCS
- * rather than from CR3 (28.3.2.4): they start coherent with the PDPT.
+ * rather than from CR3 (27.3.2.4): they start coherent with the PDPT.
  */
 static void write_mode_state(const struct vmx_caps *c, enum l2_mode mode, uint64_t cr3,
 			     bool ept)
