@@ -59,6 +59,12 @@ int main(int argc, char **argv)							\
 bool scenario_inverted(void);
 
 /*
+ * The same for guest code: set before the scenario runs, so every VM it
+ * creates gets it with the copy of the test's image (lib/kvm_vm.c).
+ */
+extern bool guest_inverted;
+
+/*
  * Marks the rest of the current scenario as checking a rule that the
  * running kernel is known to break: a failure is then reported as XFAIL
  * with @reason, a pass as XPASS.  Call only from a known-failures table.

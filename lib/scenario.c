@@ -32,6 +32,7 @@ struct scenario_outcome {
 static struct scenario_outcome *outcome;
 static bool in_scenario;
 static bool inverted;
+bool guest_inverted;
 static unsigned int timeout_override;
 
 bool scenario_inverted(void)
@@ -165,6 +166,7 @@ static enum ktap_result run_scenario(const struct test_suite *suite, const struc
 	TEST_ASSERT(pid >= 0, "fork");
 	if (!pid) {
 		in_scenario = true;
+		guest_inverted = inverted;
 		if (known)
 			scenario_expect_failure(known);
 		s->run(s);

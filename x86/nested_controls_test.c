@@ -134,7 +134,6 @@ struct plan {
 enum event { EV_NONE, EV_VMPTRLD, EV_VMCLEAR, EV_VMXOFF, EV_MIGRATE, EV_CPU_MOVE };
 
 static struct plan plan;
-static bool inverted;
 static uint64_t opt_seed = 1;
 static unsigned int opt_steps = DEFAULT_STEPS;
 
@@ -688,7 +687,7 @@ static void toggle(struct ctx *c, const struct row *r)
 	uint32_t old = c->f[r->field];
 
 	c->f[r->field] ^= r->bit;
-	vmwrite(field_encoding[r->field], inverted ? old : c->f[r->field]);
+	vmwrite(field_encoding[r->field], guest_inverted ? old : c->f[r->field]);
 }
 
 static void setup(struct ctx *c)
@@ -830,9 +829,7 @@ static void run_plan(void *l1_code, const struct plan *p)
 	int cpu;
 
 	plan = *p;
-	inverted = scenario_inverted();
 	sync_global_to_guest(vcpu->vm, plan);
-	sync_global_to_guest(vcpu->vm, inverted);
 	while (vcpu_run_ucall(vcpu, &uc) == UCALL_SYNC) {
 		TEST_ASSERT_EQ(uc.args[0], STAGE_EVENT);
 		if (plan.event == EV_MIGRATE) {

@@ -58,7 +58,6 @@ struct row {
 
 /* The scenario's row, copied into the guest before it runs. */
 static struct row cfg;
-static bool inverted;
 
 struct fixture {
 	struct l2_env env;
@@ -147,7 +146,7 @@ static void resume_completes(struct fixture *f)
 static void assert_violation(uint32_t reason, uint64_t qual, uint64_t gpa)
 {
 	vmx_assert_exit(reason, EXIT_REASON_EPT_VIOLATION);
-	if (inverted)
+	if (guest_inverted)
 		qual ^= EPT_VIOL_GLA_TRANSLATION;
 	GUEST_ASSERT_EQ(vmread(EXIT_QUALIFICATION) & QUAL_CHECKED, qual);
 	GUEST_ASSERT_EQ(vmread(GUEST_PHYSICAL_ADDRESS), gpa);
@@ -244,7 +243,7 @@ static void l1_guest_table_unmapped(void)
  */
 static void l1_misconfig(void)
 {
-	uint32_t want = inverted ? EXIT_REASON_EPT_VIOLATION : EXIT_REASON_EPT_MISCONFIG;
+	uint32_t want = guest_inverted ? EXIT_REASON_EPT_VIOLATION : EXIT_REASON_EPT_MISCONFIG;
 	struct fixture f;
 
 	setup(&f);
@@ -284,9 +283,7 @@ static void test_row(const struct scenario *s)
 	TEST_REQUIRE(!problem, "%s", problem);
 	vcpu = vm_add_vcpu(vm_create_opts(&(struct vm_options){ .mem_size = GUEST_MEM }), r->l1);
 	cfg = *r;
-	inverted = scenario_inverted();
 	sync_global_to_guest(vcpu->vm, cfg);
-	sync_global_to_guest(vcpu->vm, inverted);
 	vcpu_run_expect_done(vcpu);
 }
 

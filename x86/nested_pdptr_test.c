@@ -40,7 +40,6 @@ struct row {
 	enum sregs_restore restore;	/* save/restore rows */
 };
 
-static bool inverted;
 
 /* L1's view: three PAE tables, WINDOW -> page i in table i, and one vmcs12. */
 struct fixture {
@@ -53,7 +52,7 @@ struct fixture {
 
 static uint64_t expect(uint64_t good, uint64_t bad)
 {
-	return inverted ? bad : good;
+	return guest_inverted ? bad : good;
 }
 
 static void make_tables(struct fixture *f)
@@ -139,7 +138,7 @@ static void l1_exit_saves_pdptes(void)
 	start(&f);
 	l2_write_cr3(&f.agent, f.pt[1].root);
 	GUEST_ASSERT_EQ(vmread(GUEST_CR3), f.pt[1].root);
-	assert_pdptes_of(&f, inverted ? 0 : 1);
+	assert_pdptes_of(&f, guest_inverted ? 0 : 1);
 	GUEST_ASSERT_EQ(l2_read(&f.agent, WINDOW), MARK(1));
 	finish(&f);
 }
@@ -431,8 +430,6 @@ static void test_row(const struct scenario *s)
 
 	TEST_REQUIRE(!problem, "%s", problem);
 	vcpu = vm_add_vcpu(vm_create(), r->l1);
-	inverted = scenario_inverted();
-	sync_global_to_guest(vcpu->vm, inverted);
 	while (vcpu_run_ucall(vcpu, &uc) == UCALL_SYNC) {
 		TEST_ASSERT_EQ(uc.args[0], STAGE_SAVE);
 		TEST_ASSERT(vcpu_in_guest_mode(vcpu), "L2's sync left the vCPU out of guest mode");

@@ -30,7 +30,6 @@ struct modes {
 
 /* The scenario's row, copied into the guest before it runs. */
 static struct modes cfg;
-static bool inverted;
 
 /* L2 with two page tables that map WINDOW to page A and to page B. */
 struct two_tables {
@@ -75,7 +74,7 @@ static void l1_modes(void)
 	GUEST_ASSERT_EQ(t.page_a[1], 0x1111);
 
 	l2_write_cr3(&agent, t.pt_b.root);
-	GUEST_ASSERT_EQ(l2_read(&agent, WINDOW), inverted ? MARK_A : MARK_B);
+	GUEST_ASSERT_EQ(l2_read(&agent, WINDOW), guest_inverted ? MARK_A : MARK_B);
 
 	/* The host saves and restores the vCPU while L2 is active. */
 	l2_sync_host(&agent, STAGE_SAVE);
@@ -100,7 +99,7 @@ static void l1_cr3_saved(void)
 
 	l2_agent_start(&agent, vmx, setup_l2(vmx, &t));
 	l2_write_cr3(&agent, t.pt_b.root);
-	GUEST_ASSERT_EQ(vmread(GUEST_CR3), inverted ? t.pt_a.root : t.pt_b.root);
+	GUEST_ASSERT_EQ(vmread(GUEST_CR3), guest_inverted ? t.pt_a.root : t.pt_b.root);
 	GUEST_ASSERT_EQ(l2_read(&agent, WINDOW), MARK_B);
 	GUEST_ASSERT_EQ(l2_read_cr3(&agent), t.pt_b.root);
 	vmx_disable(vmx);
@@ -122,9 +121,7 @@ static struct kvm_vcpu *start_l1(const struct scenario *s, void *l1_code)
 	require_row(s->arg);
 	vcpu = vm_add_vcpu(vm_create(), l1_code);
 	cfg = *(const struct modes *)s->arg;
-	inverted = scenario_inverted();
 	sync_global_to_guest(vcpu->vm, cfg);
-	sync_global_to_guest(vcpu->vm, inverted);
 	return vcpu;
 }
 
