@@ -20,9 +20,12 @@ NST_LDLIBS := -lnuma
 LD ?= ld
 OBJCOPY ?= objcopy
 
-# libnuma-dev provides numa.h and the static libnuma.a.
+# libnuma-dev provides numa.h and the static libnuma.a.  '#' comes from a
+# variable: written inside $(shell), GNU Make 4.3 keeps a '\#' as it is and
+# older ones would start a comment at a bare '#'.
+HASH := \#
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
-ifeq ($(shell echo '\#include <numa.h>' | $(or $(CC),cc) -E -x c - >/dev/null 2>&1 && echo y),)
+ifeq ($(shell echo '$(HASH)include <numa.h>' | $(or $(CC),cc) -E -x c - >/dev/null 2>&1 && echo y),)
 $(error numa.h not found: install libnuma-dev (Debian/Ubuntu), numactl-devel (Fedora) or numactl (Arch))
 endif
 endif
