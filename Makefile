@@ -49,10 +49,22 @@ OUTPUT ?= $(CURDIR)/build
 CC ?= gcc
 CFLAGS ?=
 CFLAGS += $(NST_CFLAGS)
-INSTALL_PATH ?= $(CURDIR)/install
+# Under the build folder by default, so that nothing lands in the work tree.
+INSTALL_PATH ?= $(OUTPUT)/install
 TEST_GEN_PROGS := $(addprefix $(OUTPUT)/x86/,$(TESTS))
+# The names run_tests.sh runs, in the build folder and installed: x86/ also
+# holds intermediates (objects, 32-bit L1 images) that are not tests.
+TEST_LIST := $(OUTPUT)/kvm-nested-tests.list
+INSTALLED := $(addprefix $(INSTALL_PATH)/,$(addprefix x86/,$(TESTS)) run_tests.sh \
+	settings config kvm-nested-tests.list)
 
-all: $(TEST_GEN_PROGS)
+all: $(TEST_GEN_PROGS) $(TEST_LIST)
+
+# Rewritten only when the set of tests changed.
+$(TEST_LIST): FORCE
+	@mkdir -p $(dir $@)
+	@printf '%s\n' $(addprefix x86/,$(TESTS)) > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
 
 run_tests: all
 	OUTPUT=$(OUTPUT) ./run_tests.sh
@@ -61,13 +73,31 @@ install: all
 	mkdir -p $(INSTALL_PATH)/x86
 	install -m 0755 $(TEST_GEN_PROGS) $(INSTALL_PATH)/x86/
 	install -m 0755 run_tests.sh $(INSTALL_PATH)/
-	install -m 0644 settings config $(INSTALL_PATH)/
-	printf '%s\n' $(addprefix x86/,$(TESTS)) > $(INSTALL_PATH)/kvm-nested-tests.list
+	install -m 0644 settings config $(TEST_LIST) $(INSTALL_PATH)/
+
+# OUTPUT may be a folder of the user's: remove the files the build makes
+# there, then each of its folders that is left empty, deepest first (a
+# reverse sort puts a folder after everything below it).  The default
+# build/ is the project's own and goes as a whole.
+BUILT = $(TEST_GEN_PROGS) $(TEST_GEN_PROGS:=.o) $(TEST_GEN_PROGS:=.d) $(TEST_LIST) \
+	$(LIB_OBJS) $(LIB_OBJS:.o=.d) $(L1_32_LIB_OBJS) $(L1_32_LIB_OBJS:.o=.d) \
+	$(foreach t,$(L1_32_TESTS),$(OUTPUT)/x86/$(t).l1_32.elf $(OUTPUT)/x86/$(t).l1_32.bin \
+		$(OUTPUT)/x86/$(t).l1_32_image.o $(OUTPUT)/l1_32/x86/$(t).l1_32.o \
+		$(OUTPUT)/l1_32/x86/$(t).l1_32.d) \
+	$(UNIT_BINS) $(UNIT_BINS:=.o) $(UNIT_BINS:=.d) $(OUTPUT)/unit/stubs.o $(OUTPUT)/unit/stubs.d \
+	$(if $(filter file,$(origin INSTALL_PATH)),$(INSTALLED))
 
 clean:
+ifeq ($(origin OUTPUT),file)
 	rm -rf $(OUTPUT)
+else
+	@echo "clean: the build's files and emptied folders in $(OUTPUT)"
+	@rm -f $(BUILT)
+	@printf '%s\n' $(sort $(patsubst %/,%,$(dir $(BUILT)))) $(OUTPUT)/l1_32 $(OUTPUT) | \
+		sort -r | while read -r d; do rmdir "$$d" 2>/dev/null; done; true
+endif
 
-.PHONY: all run_tests install clean
+.PHONY: all run_tests install clean FORCE
 endif
 
 LIB_OBJS := $(patsubst %.S,$(OUTPUT)/%.o,$(LIB_SRCS:%.c=$(OUTPUT)/%.o))
