@@ -5,63 +5,109 @@
 # stream: each test's own KTAP nested (indented) under its result line.
 # The last line counts scenarios: "N passed, N failed, N skipped".
 # POSIX sh: it also runs under busybox in the emulated lab.
+#
+# The tests are the names in kvm-nested-tests.list, which the build and
+# "make install" write: x86/ also holds build intermediates (objects, the
+# 32-bit L1 images), which must never run as tests.
 
 usage() {
 	cat <<USAGE
 usage: $0 [options] [TEST|PATTERN...] [-- TEST-ARGS...]
 Runs the built tests (all, or those whose name matches a pattern).
-  -t, --timeout SECONDS  per-test timeout (default: 'timeout=' in settings)
-  -d, --dir DIR          folder holding the x86/ test binaries
-  -l, --list             list the tests and exit
-      --self-check       run every scenario inverted: each must fail (see README)
-      --bisect           exit for git bisect run: 0 good, 1 bad, 125 nothing ran
-  -h, --help             this help
-Arguments after -- go to every test (e.g. -- -s 'pattern').
+  -t, --test NAME                  run the tests matching NAME, a name or a
+                                   pattern (repeatable; also positional)
+  -o, --override-timeout SECONDS   per-test timeout (default: 'timeout=' in
+                                   settings, doubled with --self-check)
+  -d, --dir DIR                    folder holding kvm-nested-tests.list and x86/
+  -l, --list                       list the selected tests and exit
+      --self-check                 run every scenario inverted: each must fail
+      --bisect                     exit for git bisect run: 0 good, 1 bad,
+                                   125 nothing ran, 128 bad usage
+  -h, --help                       this help
+Arguments after -- go to every test (e.g. -- -s 'pattern'); a test that they
+leave without a scenario (its '-l' lists none) is not run.
+The tests get the per-test timeout in NST_TEST_TIMEOUT (seconds).
 Exit: 0 nothing failed, 1 a test failed or timed out, 2 bad usage.
 USAGE
+}
+
+# --bisect changes the exit code of every usage error, including one met
+# before --bisect in the arguments: look for it first.
+bisect=0
+for a in "$@"; do
+	case "$a" in
+	--) break ;;
+	--bisect) bisect=1 ;;
+	esac
+done
+
+# Bad usage or a run that cannot start: 2, or 128 with --bisect, which makes
+# git bisect abort (125 would skip every commit, the fault being ours).
+die() {
+	echo "$0: $*" >&2
+	[ "$bisect" = 1 ] && exit 128
+	exit 2
+}
+
+bad_usage() {
+	echo "$0: $*" >&2
+	usage >&2
+	[ "$bisect" = 1 ] && exit 128
+	exit 2
 }
 
 here=$(cd "$(dirname "$0")" && pwd)
 timeout_s=
 dir=
 list=0
-bisect=0
 self_check=
+nl='
+'
+# Test patterns, one per line (they may hold blanks).
 patterns=
-nr_patterns=0
+
+add_pattern() {
+	case "$1" in
+	'') die "empty test name" ;;
+	*"$nl"*) die "a test name holds a newline" ;;
+	esac
+	patterns="$patterns$1$nl"
+}
 
 while [ $# -gt 0 ]; do
 	case "$1" in
-	-t|--timeout)
-		[ $# -ge 2 ] || { usage >&2; exit 2; }
-		timeout_s=$2; shift 2 ;;
-	--timeout=*) timeout_s=${1#*=}; shift ;;
-	-d|--dir)
-		[ $# -ge 2 ] || { usage >&2; exit 2; }
-		dir=$2; shift 2 ;;
+	-t|--test|-o|--override-timeout|-d|--dir)
+		[ $# -ge 2 ] || bad_usage "option '$1' needs an argument"
+		case "$1" in
+		-t|--test) add_pattern "$2" ;;
+		-o|--override-timeout) timeout_s=$2 ;;
+		*) dir=$2 ;;
+		esac
+		shift 2 ;;
+	--test=*) add_pattern "${1#*=}"; shift ;;
+	--override-timeout=*) timeout_s=${1#*=}; shift ;;
+	--dir=*) dir=${1#*=}; shift ;;
 	-l|--list) list=1; shift ;;
 	--self-check) self_check=--self-check; shift ;;
-	--bisect) bisect=1; shift ;;
+	--bisect) shift ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; break ;;
-	-*) echo "$0: unknown option '$1'" >&2; usage >&2; exit 2 ;;
-	*) patterns="$patterns $1"; nr_patterns=$((nr_patterns + 1)); shift ;;
+	--timeout|--timeout=*)
+		bad_usage "unknown option '$1' (the per-test timeout is -o/--override-timeout SECONDS)" ;;
+	-*) bad_usage "unknown option '$1'" ;;
+	*) add_pattern "$1"; shift ;;
 	esac
 done
 
-# Exits for a run that could not start: 125 lets git bisect skip the commit.
-die() {
-	echo "$0: $*" >&2
-	[ "$bisect" = 1 ] && exit 125
-	exit 2
-}
+# Leading zeros are refused: sh arithmetic may read them as octal.
+if [ -n "$timeout_s" ]; then
+	case "$timeout_s" in
+	*[!0-9]*|0*) die "bad timeout '$timeout_s': -o needs a number of seconds above 0" ;;
+	esac
+fi
 
-case "$timeout_s" in
-'') ;;
-*[!0-9]*|0) die "bad timeout '$timeout_s'" ;;
-esac
-
-# Installed layout (run_tests.sh beside x86/), else the build folder.
+# Installed layout (run_tests.sh beside x86/ and the list), else the build
+# folder.
 if [ -z "$dir" ]; then
 	if [ -d "$here/x86" ] && [ -f "$here/kvm-nested-tests.list" ]; then
 		dir=$here
@@ -69,42 +115,103 @@ if [ -z "$dir" ]; then
 		dir=${OUTPUT:-$here/build}
 	fi
 fi
-[ -d "$dir/x86" ] || die "no tests in '$dir/x86' (run 'make' first, or give --dir)"
+[ -f "$dir/kvm-nested-tests.list" ] ||
+	die "no kvm-nested-tests.list in '$dir' (run 'make' first, or give --dir)"
 
 if [ -z "$timeout_s" ]; then
 	for f in "$dir/settings" "$here/settings"; do
 		[ -f "$f" ] || continue
-		timeout_s=$(sed -n 's/^timeout=\([0-9][0-9]*\)$/\1/p' "$f")
+		timeout_s=$(sed -n 's/^timeout=\([1-9][0-9]*\)$/\1/p' "$f")
 		break
 	done
 	timeout_s=${timeout_s:-300}
+	# --self-check runs every scenario twice: normally, then inverted.
+	[ -n "$self_check" ] && timeout_s=$((timeout_s * 2))
 fi
+NST_TEST_TIMEOUT=$timeout_s
+export NST_TEST_TIMEOUT
 
-# The tests: executables in x86/, in name order.
+# name PATTERN: whether test $name matches PATTERN (bare or as x86/NAME).
+matches() {
+	# shellcheck disable=SC2254 # the pattern is meant as a glob
+	case "$name" in $1) return 0 ;; esac
+	# shellcheck disable=SC2254
+	case "x86/$name" in $1) return 0 ;; esac
+	return 1
+}
+
+# The tests: the list's names in its order, those matching a pattern if any
+# were given.  Patterns are split on newlines only, never glob-expanded.
+set -f
+old_ifs=$IFS
+IFS=$nl
 tests=
-for t in "$dir"/x86/*; do
-	[ -f "$t" ] && [ -x "$t" ] || continue
-	name=${t##*/}
-	if [ "$nr_patterns" -gt 0 ]; then
+used=
+while IFS= read -r line; do
+	case "$line" in
+	x86/?*) name=${line#x86/} ;;
+	'') continue ;;
+	*) die "bad line '$line' in $dir/kvm-nested-tests.list" ;;
+	esac
+	if [ -n "$patterns" ]; then
 		match=0
 		for p in $patterns; do
-			# shellcheck disable=SC2254
-			case "$name" in $p|x86/$p) match=1 ;; esac
-			case "x86/$name" in $p) match=1 ;; esac
+			if matches "$p"; then
+				match=1
+				used="$used$p$nl"
+			fi
 		done
 		[ "$match" = 1 ] || continue
 	fi
-	tests="$tests $name"
+	if [ ! -f "$dir/x86/$name" ] || [ ! -x "$dir/x86/$name" ]; then
+		die "x86/$name is listed in $dir/kvm-nested-tests.list but not built (run 'make')"
+	fi
+	tests="$tests$name$nl"
+done < "$dir/kvm-nested-tests.list"
+
+# Every pattern must select a test: a mistyped name, or a number meant as
+# the timeout ("-t 30"), must not quietly run less than asked.
+for p in $patterns; do
+	case "$nl$used" in
+	*"$nl$p$nl"*) continue ;;
+	esac
+	case "$p" in
+	*[!0-9]*) die "no test matches '$p' (-l lists the tests)" ;;
+	*) die "no test matches '$p' (-t selects a test; the per-test timeout is -o SECONDS)" ;;
+	esac
 done
-[ -n "$tests" ] || die "no test matches${patterns:+:$patterns}"
+IFS=$old_ifs
+set +f
+[ -n "$tests" ] || die "no tests in $dir/kvm-nested-tests.list"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/nst-run.XXXXXX") || die "mktemp failed"
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Arguments after --: run only the tests in which they select a scenario, as
+# each test's "-l" (which lists only the scenarios its -s patterns match)
+# shows.  Selecting none anywhere is a usage error, not a run of nothing.
+if [ $# -gt 0 ]; then
+	kept=
+	for t in $tests; do
+		if ! timeout -s KILL "$timeout_s" "$dir/x86/$t" "$@" -l \
+			>"$tmp/list" 2>"$tmp/err"; then
+			die "$t refuses the arguments after --: $(head -n 1 "$tmp/err")"
+		fi
+		[ -s "$tmp/list" ] && kept="$kept $t"
+	done
+	[ -n "$kept" ] || die "no scenario of the selected tests matches the arguments after --:" "$*"
+	tests=$kept
+fi
 
 if [ "$list" = 1 ]; then
 	for t in $tests; do echo "$t"; done
 	exit 0
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/nst-run.XXXXXX") || die "mktemp failed"
-trap 'rm -rf "$tmp"' EXIT INT TERM
+# Scenario counts from a test's own result lines (not its subtests').
+count() { grep -c "$1" "$out"; }
 
 set -- $self_check "$@"
 nr=0
@@ -124,8 +231,6 @@ for t in $tests; do
 	rc=$(cat "$tmp/rc")
 	secs=$(( $(date +%s) - start ))
 
-	# Scenario counts from the test's own result lines (not its subtests').
-	count() { grep -c "$1" "$out"; }
 	t_fail=$(count '^not ok [0-9]')
 	t_skip=$(count '^ok [0-9].* # SKIP')
 	t_xfail=$(count '^ok [0-9].* # XFAIL')
