@@ -1,0 +1,484 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Command lines of vmtest, bisect-step and bisect-rehearsal.
+
+A small hand-made parser rather than argparse: the entry points must keep
+their exit codes (2, or 128 under --bisect), take everything after "--" as it
+is, and accept both "--opt VALUE" and "--opt=VALUE".
+"""
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from .errors import UsageError
+
+# Options: name -> (destination, kind); kind is "value", "append", "flag" or
+# "help".
+VMTEST_OPTIONS = {
+    "--params": ("params", "append"),
+    "-t": ("tests", "append"),
+    "--test": ("tests", "append"),
+    "--run-args": ("run_args_strings", "append"),
+    "--repeat": ("repeat", "value"),
+    "--modules": ("modules", "value"),
+    "--kernel": ("kernel", "value"),
+    "--suite": ("suite", "value"),
+    "--emulator": ("emulator", "value"),
+    "--timeout": ("timeout", "value"),
+    "--bisect": ("bisect", "flag"),
+    "--keep": ("keep", "flag"),
+    "--dry-run": ("dry_run", "flag"),
+    "-h": ("help", "help"),
+    "--help": ("help", "help"),
+}
+
+VMTEST_USAGE = """\
+Usage: vmtest [options] [-- RUN_TESTS-ARGS...]
+
+Boot a kernel with VMX in an emulator, load kvm_intel nested=1 and run the
+suite's run_tests.sh once per kvm_intel parameter set; the guest's KTAP is
+streamed to this terminal.  Default parameter sets: "ept=1" and "ept=0".
+
+Options:
+  --params "P=V ..."   a kvm_intel parameter set (repeatable; replaces defaults);
+                       each name must be a parameter of the kvm-intel.ko used
+  -t, --test NAME      test name or pattern for run_tests.sh (repeatable)
+  --run-args "ARGS"    more run_tests.sh arguments, after the tests; split into
+                       words like the shell does (quotes, backslashes), without
+                       expansions; repeatable.  Everything after "--" is added
+                       as it is, e.g. -- --self-check -- -s 'vmxon*'
+  --repeat N           run run_tests.sh N times per set in the same boot; the
+                       set fails if any run fails
+  --modules DIR        use kvm.ko, kvm-intel.ko (and irqbypass.ko) from DIR,
+                       e.g. a kernel build tree, instead of the packaged ones
+  --kernel FILE        boot this bzImage instead of Debian's (needs --modules)
+  --suite DIR          an installed suite (default: make -C <repo> install)
+  --emulator NAME      bochs, qemu or auto (default: auto = qemu+KVM when the
+                       host offers nested VMX, else bochs)
+  --timeout SECONDS    overall limit for the emulated machine (default 1200,
+                       or 600 + 300 per run when sets x repeat is above 2)
+  --bisect             pass --bisect to run_tests.sh; exit codes for git bisect
+  --keep               keep the temporary build folder
+  --dry-run            prepare everything, print the emulator command, exit
+                       (no log folder is made in LAB_OUT)
+  -h, --help           this text
+
+Environment: LAB_CACHE (kernels and apt lists, default lab/cache), LAB_OUT
+(logs, default lab/out; lab/out/latest is the last run).
+
+The last line is "vmtest: N passed, N failed, N skipped", the scenario counts
+of every run_tests.sh run added up; a run that did not finish (or never
+started) counts as one failure.  A guest kernel crash (BUG, Oops, panic,
+general protection fault) stops the machine within seconds and names the
+test and scenario that were running.
+
+Exit status: 0 pass, 1 a test failed (or the machine died during tests),
+2 bad usage/input, 3 host problem (dependency, download), 4 lab failure (boot,
+module load, emulator crash or timeout), 125 nothing ran (--bisect).  With
+--bisect: 2 and 3 become 128 (abort the bisection), 4 becomes 125 (skip).
+"""
+
+# Every word of a set must be NAME or NAME=VALUE: /init splits sets on blanks,
+# and a quote would make the markers ambiguous.
+PARAM_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(=[A-Za-z0-9_.,:+-]*)?$")
+POSITIVE = re.compile(r"^[1-9][0-9]*$")
+
+
+class BadOption(UsageError):
+    """An unknown option or a missing value: the usage text follows."""
+
+
+@dataclass
+class Parsed:
+    opts: dict = field(default_factory=dict)
+    positional: list = field(default_factory=list)
+    rest: list = field(default_factory=list)
+    help: bool = False
+
+
+def _split_option(arg):
+    if arg.startswith("--") and "=" in arg:
+        name, _, value = arg.partition("=")
+        return name, value
+    return arg, None
+
+
+def parse(argv, options, positional=False):
+    """Parse argv against options; raise UsageError on anything unknown."""
+    p = Parsed()
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        i += 1
+        if arg == "--":
+            p.rest = list(argv[i:])
+            break
+        name, value = _split_option(arg)
+        if name not in options:
+            if positional and not arg.startswith("-"):
+                p.positional.append(arg)
+                continue
+            raise BadOption(f"unknown option: {name}")
+        dest, kind = options[name]
+        if kind == "help":
+            p.help = True
+            return p
+        if kind == "flag":
+            if value is not None:
+                raise BadOption(f"option {name} takes no value")
+            p.opts[dest] = True
+            continue
+        if value is None:
+            if i >= len(argv):
+                raise BadOption(f"option {name} needs a value")
+            value = argv[i]
+            i += 1
+        if kind == "append":
+            p.opts.setdefault(dest, []).append(value)
+        else:
+            p.opts[dest] = value
+    return p
+
+
+def wants_bisect(argv):
+    """--bisect changes every exit code, so it is looked for before anything
+    can fail, but not among run_tests.sh's arguments after "--"."""
+    for arg in argv:
+        if arg == "--":
+            return False
+        if arg == "--bisect":
+            return True
+    return False
+
+
+class _Words:
+    """State of split_words: the word so far and whether one was begun."""
+
+    def __init__(self):
+        self.words, self.word, self.have = [], "", False
+
+    def end(self):
+        if self.have:
+            self.words.append(self.word)
+        self.word, self.have = "", False
+
+
+def split_words(s):
+    """Split s into words as sh would, without any expansion.
+
+    Blanks separate words, '...' is literal, "..." keeps everything but \\",
+    \\\\, \\$ and \\` (which lose the backslash), and a backslash outside quotes
+    takes the next character as it is.  The string is never evaluated: it may
+    come from a Makefile variable or a CI setting.  Returns None for an
+    unbalanced quote or a trailing backslash.
+    """
+    w = _Words()
+    quote = None
+    i = 0
+    while i < len(s):
+        c = s[i]
+        if quote == "'":
+            quote, w.word = (None, w.word) if c == "'" else (quote, w.word + c)
+        elif quote == '"':
+            if c == '"':
+                quote = None
+            elif c == "\\" and s[i + 1:i + 2] in ('"', "\\", "$", "`") and i + 1 < len(s):
+                w.word += s[i + 1]
+                i += 1
+            else:
+                w.word += c
+        elif c in " \t\n":
+            w.end()
+        else:
+            w.have = True
+            if c in "'\"":
+                quote = c
+            elif c == "\\":
+                if i + 1 >= len(s):
+                    return None
+                w.word += s[i + 1]
+                i += 1
+            else:
+                w.word += c
+        i += 1
+    if quote:
+        return None
+    w.end()
+    return w.words
+
+
+@dataclass
+class VmtestConfig:
+    param_sets: list
+    tests: list
+    run_args: list
+    repeat: int
+    modules: str
+    kernel: str
+    suite: str
+    emulator: str
+    timeout: int
+    bisect: bool
+    keep: bool
+    dry_run: bool
+
+    @property
+    def nruns(self):
+        return len(self.param_sets) * self.repeat
+
+
+def _check_params(sets):
+    for p in sets:
+        for w in p.split():
+            if not PARAM_WORD.match(w):
+                raise UsageError(f"bad kvm_intel parameter '{w}' in --params \"{p}\"")
+
+
+def _check_words(tests, run_args):
+    for t in tests:
+        if not t or "\n" in t:
+            raise UsageError(f"bad test name or pattern: '{t}'")
+    # /init reads them one per line.
+    if any("\n" in a for a in run_args):
+        raise UsageError("a run_tests.sh argument holds a newline")
+
+
+def _run_args(strings, rest):
+    words = []
+    for s in strings:
+        got = split_words(s)
+        if got is None:
+            raise UsageError(f"unbalanced quote or trailing \\ in --run-args: {s}")
+        words += got
+    return words + list(rest)
+
+
+def _timeout(value, nruns):
+    """Every run gets its share of the default limit: 1200 s for the usual two
+    runs, 300 s more for each run beyond."""
+    if value is None:
+        return 1200 if nruns <= 2 else 600 + 300 * nruns
+    if not POSITIVE.match(value):
+        raise UsageError("--timeout needs a number of seconds")
+    return int(value)
+
+
+def _check_paths(o):
+    kernel, modules, suite = o.get("kernel"), o.get("modules"), o.get("suite")
+    if kernel:
+        if not modules:
+            raise UsageError("--kernel needs --modules: the packaged modules only "
+                             "load into the packaged kernel")
+        if not os.path.isfile(kernel):
+            raise UsageError(f"kernel file not found: {kernel}")
+    if modules and not os.path.isdir(modules):
+        raise UsageError(f"modules folder not found: {modules}")
+    if suite:
+        if not os.path.isdir(suite):
+            raise UsageError(f"suite folder not found: {suite}")
+        if not os.access(os.path.join(suite, "run_tests.sh"), os.X_OK):
+            raise UsageError(f"{suite} has no executable run_tests.sh")
+
+
+def vmtest_config(argv):
+    """The checked configuration of a vmtest command line, or None for --help."""
+    p = parse(argv, VMTEST_OPTIONS)
+    if p.help:
+        return None
+    o = p.opts
+    sets = o.get("params") or ["ept=1", "ept=0"]
+    _check_params(sets)
+    tests = o.get("tests", [])
+    run_args = _run_args(o.get("run_args_strings", []), p.rest)
+    _check_words(tests, run_args)
+    repeat = o.get("repeat", "1")
+    if not POSITIVE.match(repeat):
+        raise UsageError("--repeat needs a positive number")
+    emulator = o.get("emulator", "auto")
+    if emulator not in ("bochs", "qemu", "auto"):
+        raise UsageError(f"--emulator must be bochs, qemu or auto, not '{emulator}'")
+    _check_paths(o)
+    return VmtestConfig(
+        param_sets=sets, tests=tests, run_args=run_args, repeat=int(repeat),
+        modules=o.get("modules"), kernel=o.get("kernel"), suite=o.get("suite"),
+        emulator=emulator, timeout=_timeout(o.get("timeout"), len(sets) * int(repeat)),
+        bisect=bool(o.get("bisect")), keep=bool(o.get("keep")),
+        dry_run=bool(o.get("dry_run")))
+
+
+def unknown_params(param_sets, known):
+    """The (word, set) pairs whose name kvm-intel.ko does not know."""
+    bad = []
+    for p in param_sets:
+        for w in p.split():
+            if w.partition("=")[0] not in known:
+                bad.append((w, p))
+    return bad
+
+
+# --- bisect-step ----------------------------------------------------------------
+
+STEP_OPTIONS = {
+    "--mode": ("mode", "value"),
+    "--params": ("vm", "append"),
+    "--repeat": ("vm", "append"),
+    "--emulator": ("vm", "append"),
+    "--timeout": ("vm", "append"),
+    "--tree": ("tree", "value"),
+    "--suite": ("suite", "value"),
+    "--state": ("state", "value"),
+    "-j": ("jobs", "value"),
+    "--jobs": ("jobs", "value"),
+    "--config": ("configs", "append"),
+    "-v": ("verbose", "flag"),
+    "--verbose": ("verbose", "flag"),
+    "-h": ("help", "help"),
+    "--help": ("help", "help"),
+}
+
+# Options passed on to vmtest as they came.
+STEP_VM_OPTIONS = ("--params", "--repeat", "--emulator", "--timeout")
+
+STEP_USAGE = """\
+Usage: bisect-step [options] [TEST|PATTERN...] [-- RUN_TESTS-ARGS...]
+
+One step of "git bisect run" from inside a Linux kernel tree: build its KVM
+(modules mode) or its kernel (kernel mode) outside the tree, run the suite's
+tests (default: all) in the emulated lab under the kvm_intel parameter sets,
+and exit 0 good, 1 bad, 125 skip (does not build, does not boot, nothing ran),
+128 abort (bad usage, host problem).  The last line on stderr gives the reason.
+
+Options:
+  --mode MODE          modules, kernel or auto (default: modules when the tree's
+                       VERSION.PATCHLEVEL is the lab kernel's, else kernel)
+  --params "P=V ..."   a kvm_intel parameter set (repeatable; default: vmtest's
+                       "ept=1" and "ept=0")
+  --repeat N           run the tests N times per set (vmtest --repeat)
+  --tree DIR           the kernel tree (default: the current git work tree)
+  --suite DIR          an installed suite (default: this repository's suite,
+                       installed once per bisection into the state folder)
+  --state DIR          build output and logs (default: $LAB_CACHE/bisect/<tree>)
+  -j, --jobs N         parallel build jobs (default: the number of CPUs); builds
+                       run at nice 10
+  --config FILE        kernel mode: one more config fragment (repeatable)
+  --emulator NAME      passed to vmtest (bochs, qemu, auto)
+  --timeout SECONDS    passed to vmtest
+  -v, --verbose        show the build and the lab's output (else only in logs)
+  -h, --help           this text
+
+Arguments after "--" go to run_tests.sh (e.g. -- -- -s 'vmxon*').
+Environment: LAB_CACHE (default lab/cache), as for vmtest.
+"""
+
+
+@dataclass
+class StepConfig:
+    mode: str
+    vm_args: list
+    tests: list
+    run_args: list
+    tree: str
+    suite: str
+    state: str
+    jobs: int
+    configs: list
+    verbose: bool
+
+
+def _vm_args(argv):
+    """The vmtest options of a bisect-step command line, in their order."""
+    out = []
+    i = 0
+    while i < len(argv) and argv[i] != "--":
+        name, value = _split_option(argv[i])
+        if name in STEP_VM_OPTIONS:
+            if value is None:
+                i += 1
+                value = argv[i]
+            out += [name, value]
+        elif name in STEP_OPTIONS and STEP_OPTIONS[name][1] in ("value", "append") \
+                and value is None:
+            i += 1
+        i += 1
+    return out
+
+
+def step_config(argv):
+    """The checked bisect-step configuration, or None for --help."""
+    p = parse(argv, STEP_OPTIONS, positional=True)
+    if p.help:
+        return None
+    o = p.opts
+    mode = o.get("mode", "auto")
+    if mode not in ("modules", "kernel", "auto"):
+        raise UsageError(f"--mode must be modules, kernel or auto, not '{mode}'")
+    jobs = o.get("jobs", str(os.cpu_count() or 1))
+    if not POSITIVE.match(jobs):
+        raise UsageError("--jobs needs a positive number")
+    for c in o.get("configs", []):
+        if not os.path.isfile(c):
+            raise UsageError(f"config fragment not found: {c}")
+    suite = o.get("suite")
+    if suite is not None and not os.path.isdir(suite):
+        raise UsageError(f"suite folder not found: {suite}")
+    return StepConfig(
+        mode=mode, vm_args=_vm_args(argv), tests=p.positional, run_args=p.rest,
+        tree=o.get("tree"), suite=suite and os.path.abspath(suite),
+        state=o.get("state"), jobs=int(jobs),
+        configs=[os.path.abspath(c) for c in o.get("configs", [])],
+        verbose=bool(o.get("verbose")))
+
+
+# --- bisect-rehearsal ---------------------------------------------------------------
+
+REHEARSAL_OPTIONS = {
+    "--mode": ("mode", "value"),
+    "--fresh": ("fresh", "flag"),
+    "--suite": ("suite", "value"),
+    "--dir": ("dir", "value"),
+    "-h": ("help", "help"),
+    "--help": ("help", "help"),
+}
+
+REHEARSAL_USAGE = """\
+Usage: bisect-rehearsal [options] [-- BISECT-STEP-OPTIONS...]
+
+Bisect a made-up regression in Debian's linux-source with lab/bisect-step and
+check that exactly the breaking commit is found and the non-compiling one skipped.
+
+  --mode MODE     modules (default) or kernel: bisect-step's build mode
+  --fresh         remove bisect-step's state first (a cold build)
+  --suite DIR     an installed suite (default: this repository's HEAD, built
+                  from git archive, so that uncommitted edits do not interfere)
+  --dir DIR       work folder (default: $LAB_CACHE/rehearsal)
+  -h, --help      this text
+
+bisect-step options after "--" replace the defaults (--params ept=1
+vmx_smoke_test).
+"""
+
+
+@dataclass
+class RehearsalConfig:
+    mode: str
+    fresh: bool
+    suite: str
+    dir: str
+    step_args: list
+
+
+def rehearsal_config(argv, default_dir):
+    p = parse(argv, REHEARSAL_OPTIONS)
+    if p.help:
+        return None
+    o = p.opts
+    mode = o.get("mode", "modules")
+    if mode not in ("modules", "kernel"):
+        raise UsageError("--mode must be modules or kernel")
+    suite = o.get("suite")
+    if suite is not None and not os.path.isdir(suite):
+        raise UsageError(f"suite folder not found: {suite}")
+    return RehearsalConfig(
+        mode=mode, fresh=bool(o.get("fresh")), suite=suite and os.path.abspath(suite),
+        dir=o.get("dir", default_dir),
+        step_args=p.rest or ["--params", "ept=1", "vmx_smoke_test"])

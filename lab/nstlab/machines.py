@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""The emulated machines: Bochs (VMX emulation on any host) and QEMU with KVM
+(a host whose KVM offers nested VMX), their command lines, and starting,
+following and stopping the emulator process."""
+
+import os
+import subprocess
+import time
+
+from . import deps
+
+# Settings from the shared lab notes: a Haswell model boots 6.1 with VMX
+# (icelake does not), sync=none because the boot is CPU-bound, rfb with
+# timeout=0 as the headless display, no sound (ALSA aborts Bochs).
+BOCHSRC = """\
+megs: 512
+cpu: model=corei7_haswell_4770, count=1, ips=50000000, reset_on_triple_fault=1, ignore_bad_msrs=1
+pci: enabled=1, chipset=i440fx
+romimage: file={bios}
+vgaromimage: file={vgabios}
+ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
+ata0-master: type=cdrom, path={iso}, status=inserted
+boot: cdrom
+clock: sync=none, time0=local
+display_library: rfb, options="timeout=0"
+speaker: enabled=0
+sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
+com1: enabled=1, mode=file, dev={console}
+mouse: enabled=0
+log: {log}
+panic: action=fatal
+error: action=report
+info: action=report
+debug: action=ignore
+"""
+
+
+def host_has_nested_vmx():
+    """The CPU has VMX, /dev/kvm is ours to use and kvm_intel lets its guests
+    use VMX."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            if " vmx" not in f.read():
+                return False
+        with open("/sys/module/kvm_intel/parameters/nested") as f:
+            nested = f.read().strip()
+    except OSError:
+        return False
+    return os.access("/dev/kvm", os.R_OK | os.W_OK) and nested in ("Y", "y", "1")
+
+
+def bochs(work, out_dir, iso, console):
+    """(command, working folder) of a Bochs run, writing its bochsrc."""
+    rc = os.path.join(out_dir, "bochsrc")
+    with open(rc, "w") as f:
+        f.write(BOCHSRC.format(bios=deps.first_file(deps.BIOS),
+                               vgabios=deps.first_file(deps.VGABIOS), iso=iso,
+                               console=console, log=os.path.join(out_dir, "bochs.log")))
+    # This Bochs has its internal debugger, which stops at t=0: continue, and
+    # quit when the simulation ends.
+    dbg = os.path.join(work, "bochs.dbg")
+    with open(dbg, "w") as f:
+        f.write("c\nquit\n")
+    return ["bochs-bin", "-q", "-f", rc, "-rc", dbg], work
+
+
+def qemu_kvm(kernel, initrd, cmdline, console):
+    return ["qemu-system-x86_64", "-enable-kvm", "-cpu", "host", "-smp", "2", "-m", "1024",
+            "-kernel", kernel, "-initrd", initrd, "-append", cmdline,
+            "-nodefaults", "-display", "none", "-no-reboot", "-monitor", "none",
+            "-serial", f"file:{console}"], None
+
+
+class Emulator:
+    """The emulator process, in its own session so that a terminal's INT
+    reaches us first and we stop it ourselves."""
+
+    def __init__(self, cmd, cwd, out_path):
+        with open(out_path, "wb") as out:
+            self.proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL,
+                                         stdout=out, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
+        self.pid = self.proc.pid
+
+    def running(self):
+        return self.proc.poll() is None
+
+    def stop(self, grace=1.0):
+        """TERM, then KILL after grace seconds."""
+        if not self.running():
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+    def wait(self):
+        return self.proc.wait()
+
+
+def follow(path, emulator, on_line, on_tick, poll=0.2):
+    """Feed each console line to on_line(line, arrival time) while the
+    emulator runs, then what is left; on_tick(now) after every poll.
+    Lines are timestamped when they arrive: that is wall time."""
+    partial = b""
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read()
+            if chunk:
+                now = time.time()
+                *lines, partial = (partial + chunk).split(b"\n")
+                for line in lines:
+                    on_line(line.decode("utf-8", "replace"), now)
+            elif not emulator.running():
+                if not f.read(1):
+                    break
+                f.seek(-1, os.SEEK_CUR)
+                continue
+            else:
+                time.sleep(poll)
+            on_tick(time.time())
+    if partial:
+        on_line(partial.decode("utf-8", "replace"), time.time())

@@ -1,0 +1,252 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""bisect-rehearsal: show that "git bisect run lab/bisect-step" finds a nested
+VMX regression.  It makes a git repository from Debian's linux-source (the
+lab kernel's version, or the nearest the archive still has), adds a known
+history on top and bisects it:
+
+  c1  harmless: a documentation line
+  c2  harmless: a comment in vmx/nested.c (rebuilds nested.o)
+  c3  BREAKS:   handle_vmxon() no longer raises #UD when CR4.VMXE=0
+                (vmx_smoke_test's vmxon_vmxoff scenario checks that #UD)
+  c4  does not compile (vmx/vmx.c); git bisect picks it first in c1..c9
+  c5  fixes the build (reverts c4)
+  c6-c9 harmless: README, a comment in x86.c, documentation
+
+It passes when the first bad commit found is exactly c3 and c4 was skipped.
+"""
+
+import fcntl
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+from . import cli, deps, kernels
+from .errors import LabError, UsageError, Interrupted, install_signal_handlers
+
+LAB_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO_DIR = os.path.dirname(LAB_DIR)
+NESTED = "arch/x86/kvm/vmx/nested.c"
+
+# (file, regex, replacement or None to append, commit message); None for the
+# revert of the commit before.
+HISTORY = [
+    ("Documentation/virt/kvm/index.rst", None, "\n.. Rehearsal: a harmless line.\n",
+     "Documentation: a harmless line (rehearsal c1)"),
+    (NESTED, r"(static int handle_vmxon\(struct kvm_vcpu \*vcpu\)\n)",
+     r"/* VMXON exit handler (rehearsal c2). */\n\1",
+     "KVM: nVMX: a harmless comment (rehearsal c2)"),
+    # VMXON in L1 with CR4.VMXE=0 then no longer gets #UD (SDM: VMXON raises
+    # #UD if CR4.VMXE = 0), which vmxon_vmxoff checks.
+    (NESTED, r"\n\tif \(!kvm_read_cr4_bits\(vcpu, X86_CR4_VMXE\)\) \{\n"
+     r"\t\tkvm_queue_exception\(vcpu, UD_VECTOR\);\n\t\treturn 1;\n\t\}\n", r"\n",
+     "KVM: nVMX: drop the CR4.VMXE check of VMXON (rehearsal c3, BREAKS)"),
+    ("arch/x86/kvm/vmx/vmx.c", None, "\nstatic int rehearsal_c4 = no_such_symbol_c4;\n",
+     "KVM: VMX: does not compile (rehearsal c4)"),
+    None,
+    ("README", None, "\nRehearsal: a harmless line.\n",
+     "README: a harmless line (rehearsal c6)"),
+    ("arch/x86/kvm/x86.c", r"\n", r"\n/* Rehearsal c7: a harmless comment. */\n",
+     "KVM: x86: a harmless comment (rehearsal c7)"),
+    ("Documentation/virt/kvm/index.rst", None, "\n.. Rehearsal: another harmless line.\n",
+     "Documentation: another harmless line (rehearsal c8)"),
+    ("README", None, "\nRehearsal: another harmless line.\n",
+     "README: another harmless line (rehearsal c9)"),
+]
+
+
+class Failed(Exception):
+    pass
+
+
+def msg(text):
+    sys.stderr.write(f"bisect-rehearsal: {text}\n")
+    sys.stderr.flush()
+
+
+class Git:
+    def __init__(self, tree):
+        self.base = ["git", "-C", tree, "-c", "user.name=rehearsal",
+                     "-c", "user.email=rehearsal@lab.invalid",
+                     "-c", "core.autocrlf=false", "-c", "gc.auto=0"]
+
+    def __call__(self, *args, check=True, out=False):
+        r = subprocess.run(self.base + list(args), text=True,
+                           stdout=subprocess.PIPE if out else subprocess.DEVNULL)
+        if check and r.returncode:
+            raise Failed(f"git {' '.join(args)} failed")
+        return r.stdout.strip() if out else r.returncode
+
+
+def make_repository(tree, tarball, version, src_pkg):
+    """The base repository, made once (a minute or two for 1.3 GB) and
+    tagged; a rerun resets to the tag and writes the history again."""
+    git = Git(tree)
+    if os.path.isdir(tree) and git("rev-parse", "-q", "--verify",
+                                   f"refs/tags/base-{version}", check=False) == 0:
+        return git
+    msg(f"making a git repository of {src_pkg} {version} in {tree}")
+    shutil.rmtree(tree, ignore_errors=True)
+    shutil.rmtree(tree + ".tmp", ignore_errors=True)
+    os.makedirs(tree + ".tmp")
+    if subprocess.run(["tar", "-xf", tarball, "-C", tree + ".tmp"]).returncode:
+        raise Failed(f"cannot unpack {tarball}")
+    os.rename(os.path.join(tree + ".tmp", src_pkg), tree)
+    os.rmdir(tree + ".tmp")
+    # -f: Debian's top-level .gitignore ignores everything but debian/.
+    git("init", "-q")
+    git("add", "-A", "-f")
+    git("commit", "-q", "-m", f"{src_pkg} {version}")
+    git("tag", f"base-{version}")
+    return git
+
+
+def edit(tree, path, pattern, replacement):
+    full = os.path.join(tree, path)
+    with open(full) as f:
+        text = f.read()
+    new = text + replacement if pattern is None else re.sub(pattern, replacement, text,
+                                                            count=1)
+    if new == text:
+        raise Failed(f"the edit of {path} changed nothing")
+    with open(full, "w") as f:
+        f.write(new)
+
+
+def write_history(git, tree):
+    """The commits c1..c9; returns their hashes."""
+    commits = []
+    for item in HISTORY:
+        if item is None:
+            git("revert", "--no-edit", "HEAD")
+        else:
+            path, pattern, replacement, message = item
+            edit(tree, path, pattern, replacement)
+            git("commit", "-q", "-a", "-m", message)
+        commits.append(git("rev-parse", "HEAD", out=True))
+    return commits
+
+
+def build_suite(directory):
+    """The suite at this repository's HEAD (git archive), so that
+    uncommitted edits do not interfere."""
+    src, suite = os.path.join(directory, "suite-src"), os.path.join(directory, "suite")
+    for d in (src, suite):
+        shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(src)
+    log = os.path.join(directory, "suite-build.log")
+    archive = subprocess.Popen(["git", "-C", REPO_DIR, "archive", "HEAD"],
+                               stdout=subprocess.PIPE)
+    untar = subprocess.run(["tar", "-x", "-C", src], stdin=archive.stdout)
+    archive.wait()
+    with open(log, "w") as f:
+        made = subprocess.run(["make", "-s", "-C", src, "install", f"INSTALL_PATH={suite}"],
+                              stdout=f, stderr=subprocess.STDOUT)
+    if archive.returncode or untar.returncode or made.returncode:
+        raise Failed(f"the suite at HEAD does not build (see {log})")
+    return suite
+
+
+def bisect(git, tree, cfg, suite, commits, version):
+    state = os.path.join(cfg.dir, f"state-{cfg.mode}")
+    if cfg.fresh:
+        shutil.rmtree(state, ignore_errors=True)
+    log = os.path.join(cfg.dir, f"bisect-{cfg.mode}.log")
+    msg(f"git bisect start c9 c0; git bisect run lab/bisect-step --mode {cfg.mode} "
+        f"{' '.join(cfg.step_args)}")
+    msg(f"log: {log}")
+    git("bisect", "start", commits[-1], f"base-{version}")
+    step = [os.path.join(LAB_DIR, "bisect-step"), "--mode", cfg.mode, "--suite", suite,
+            "--state", state, *cfg.step_args]
+    shown = re.compile(r"^bisect-step: (good|bad|skip|abort)|first bad commit")
+    with open(log, "w") as f:
+        run = subprocess.Popen(git.base + ["bisect", "run", *step], text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        for line in run.stdout:
+            f.write(line)
+            if shown.search(line):
+                sys.stderr.write(line)
+        run.wait()
+    bisect_log = git("bisect", "log", out=True, check=False)
+    found = git("rev-parse", "-q", "--verify", "refs/bisect/bad", out=True, check=False)
+    git("bisect", "reset", check=False)
+    return log, bisect_log, found
+
+
+def checks(log, bisect_log, found, commits, mode):
+    c3, c4 = commits[2], commits[3]
+    text = open(log, errors="replace").read()
+    steps = re.findall(r"^bisect-step: (?:good|bad|skip).*$", text, re.M)
+    results = [
+        (f"git bisect run found exactly the breaking commit c3 ({c3[:12]})",
+         re.search(rf"^{c3} is the first bad commit", text, re.M) and found == c3),
+        ("the non-compiling commit c4 was skipped (bisect-step exit 125)",
+         re.search(rf"^git bisect skip {c4}", bisect_log or "", re.M)),
+        ("no step aborted", not re.search(r"^bisect-step: abort", text, re.M)),
+    ]
+    failed = 0
+    for n, (what, ok) in enumerate(results, 1):
+        print(f"{'ok' if ok else 'not ok'} {n} {what}")
+        failed += not ok
+    print(f"# {len(steps)} steps, {mode} mode:")
+    for s in steps:
+        print(f"#   {s}")
+    return failed
+
+
+def rehearse(cfg):
+    t0 = time.time()
+    os.makedirs(cfg.dir, exist_ok=True)
+    cfg.dir = os.path.realpath(cfg.dir)
+    lock = open(os.path.join(cfg.dir, ".lock"), "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        raise Failed(f"another rehearsal is using {cfg.dir}")
+    cache = os.environ.get("LAB_CACHE", os.path.join(LAB_DIR, "cache"))
+    apt = kernels.Apt(os.path.join(cache, "apt"), log=msg) if deps.is_debian() else None
+    pkg, kversion = kernels.lab_kernel_package(apt, cache, msg)
+    tarball, version = kernels.fetch_source(apt, cfg.dir, kversion, msg)
+    src_pkg = f"linux-source-{kernels.major_minor(version)}"
+    tree = os.path.join(cfg.dir, "linux")
+    git = make_repository(tree, tarball, version, src_pkg)
+    git("bisect", "reset", check=False)
+    git("checkout", "-q", "-f", "-B", "rehearsal", f"base-{version}")
+    git("clean", "-q", "-f", "-d", "-x")
+    t_repo = time.time()
+    commits = write_history(git, tree)
+    msg(f"history: c1 {commits[0][:12]} c2 {commits[1][:12]} c3 {commits[2][:12]} (breaks) "
+        f"c4 {commits[3][:12]} (no build) c5 {commits[4][:12]} ... c9 {commits[8][:12]}")
+    suite = cfg.suite or build_suite(cfg.dir)
+    t_bisect = time.time()
+    log, blog, found = bisect(git, tree, cfg, suite, commits, version)
+    failed = checks(log, blog, found, commits, cfg.mode)
+    t_end = time.time()
+    print(f"# times (s): repository {int(t_repo - t0)}, bisection {int(t_end - t_bisect)}, "
+          f"total {int(t_end - t0)}")
+    print(f"{3 - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def main(argv):
+    install_signal_handlers()
+    cache = os.environ.get("LAB_CACHE", os.path.join(LAB_DIR, "cache"))
+    default_dir = os.environ.get("REHEARSAL_DIR", os.path.join(cache, "rehearsal"))
+    try:
+        cfg = cli.rehearsal_config(argv, default_dir)
+        if cfg is None:
+            sys.stdout.write(cli.REHEARSAL_USAGE)
+            return 0
+        return rehearse(cfg)
+    except cli.BadOption as e:
+        sys.stderr.write(cli.REHEARSAL_USAGE)
+        msg(f"error: {e}")
+        return 2
+    except (UsageError, Failed, LabError) as e:
+        msg(f"error: {e}")
+        return 2
+    except Interrupted as e:
+        msg("interrupted")
+        return e.code

@@ -1,0 +1,292 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""vmtest: run the suite for real on an emulated machine whose CPU has VMX.
+
+Our machines have no hardware VMX, so nested VMX cannot be tested on the
+host.  This boots Debian's cloud kernel inside Bochs (a Haswell CPU model
+with VMX emulation), loads kvm_intel nested=1 there and runs the suite's
+run_tests.sh once per kvm_intel parameter set.  Where the host's own KVM
+offers nested VMX, QEMU with KVM acceleration does the same much faster.
+"""
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+from . import cli, console, deps, kernels, kmod, machines, media, results, summary
+from .errors import (LabError, UsageError, Interrupted, E_USAGE, E_HOST, E_LAB,
+                     install_signal_handlers)
+
+LAB_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO_DIR = os.path.dirname(LAB_DIR)
+KEEP_RUNS = 10
+
+
+def msg(text):
+    for line in str(text).splitlines() or [""]:
+        sys.stderr.write(f"vmtest: {line}\n")
+    sys.stderr.flush()
+
+
+class Run:
+    """One vmtest run: its configuration and what it made."""
+
+    def __init__(self, cfg):
+        self.cfg = cfg
+        self.emulator = cfg.emulator
+        self.cache = os.environ.get("LAB_CACHE", os.path.join(LAB_DIR, "cache"))
+        self.out_root = os.environ.get("LAB_OUT", os.path.join(LAB_DIR, "out"))
+        self.work = None
+        self.out = None
+        self.console = None
+        self.t = {}
+        self.kver = None
+        self.module_src = []
+        self.accepted = False
+        self.con = None
+        self.emu = None
+
+    def cleanup(self):
+        if self.emu is not None:
+            self.emu.stop()
+            self.emu = None
+        if self.work and os.path.isdir(self.work):
+            if self.cfg.keep:
+                msg(f"kept {self.work}")
+            else:
+                shutil.rmtree(self.work, ignore_errors=True)
+        self.work = None
+
+
+def choose_emulator(run):
+    if run.emulator == "auto":
+        run.emulator = "qemu" if machines.host_has_nested_vmx() else "bochs"
+
+
+def check_deps(run):
+    cfg, entries = run.cfg, list(deps.COMMON)
+    if run.emulator == "bochs":
+        entries += deps.BOCHS
+    elif not cfg.dry_run:
+        # QEMU is a large install that only helps on a host with nested VMX;
+        # the lab asks for it rather than pulling it in.
+        if shutil.which("qemu-system-x86_64") is None:
+            raise LabError(E_HOST, "--emulator qemu needs qemu-system-x86_64: install "
+                           "qemu-system-x86 (Debian, Arch) or qemu-system-x86-core (Fedora)")
+        if not os.access("/dev/kvm", os.R_OK | os.W_OK):
+            raise LabError(E_HOST, "--emulator qemu needs a usable /dev/kvm")
+        if not machines.host_has_nested_vmx():
+            msg("warning: host KVM offers no nested VMX; kvm_intel will not load")
+    if not cfg.suite:
+        entries.append(deps.MAKE)
+    if not cfg.kernel:
+        entries.append(deps.DPKG)
+    deps.check(entries, msg)
+
+
+def make_out_dir(run):
+    """Logs stay in LAB_OUT/run-*/ (the last ten runs), latest -> newest.  A
+    dry run keeps its files in the temporary folder and leaves LAB_OUT as it
+    is."""
+    if run.cfg.dry_run:
+        run.out = os.path.join(run.work, "out")
+        os.makedirs(run.out)
+        return
+    try:
+        os.makedirs(run.out_root, exist_ok=True)
+        name = f"run-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+        run.out = os.path.join(run.out_root, name)
+        os.makedirs(run.out)
+        latest = os.path.join(run.out_root, "latest")
+        tmp = latest + ".new"
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+        os.symlink(name, tmp)
+        os.replace(tmp, latest)
+    except OSError as e:
+        raise LabError(E_HOST, f"cannot create {run.out_root}: {e}")
+    old = sorted(d for d in os.listdir(run.out_root) if d.startswith("run-"))
+    for d in old[:-KEEP_RUNS]:
+        shutil.rmtree(os.path.join(run.out_root, d), ignore_errors=True)
+
+
+def get_kernel(run):
+    """The kernel image and the folder of its packaged modules (or None)."""
+    if run.cfg.kernel:
+        run.kver = f"custom ({os.path.basename(run.cfg.kernel)})"
+        return run.cfg.kernel, None
+    apt = kernels.Apt(os.path.join(run.cache, "apt"), log=msg) if deps.is_debian() else None
+    k = kernels.fetch_kernel(apt, run.cache, msg)
+    run.kver = k.release
+    return k.image, k.moddir
+
+
+def collect_modules(run, pkg_moddir):
+    """name -> file of irqbypass, kvm and kvm-intel.  irqbypass rarely
+    changes: a developer's kvm.ko can use the packaged one, and a custom
+    kernel may have it built in."""
+    mods, mdir = {}, run.cfg.modules
+    for name in ("irqbypass", "kvm", "kvm-intel"):
+        src = kmod.find_module(name, mdir) if mdir else None
+        if src is None and pkg_moddir and (not mdir or name == "irqbypass"):
+            src = kmod.find_module(name, pkg_moddir)
+        if src is None:
+            if name == "irqbypass":
+                continue
+            raise UsageError(f"no {name}.ko in {mdir or pkg_moddir}")
+        mods[name] = src
+        run.module_src.append(f"{name}.ko <- {src}")
+    return mods
+
+
+def check_param_names(run, kvm_intel):
+    """Each --params name must be one of kvm-intel.ko's parameters: kvm_intel
+    refuses unknown ones only at insmod time, deep in a boot."""
+    try:
+        known = kmod.module_params(kvm_intel)
+    except (OSError, ValueError, IndexError, kmod.lzma.LZMAError) as e:
+        msg(f"warning: cannot read the parameters of {kvm_intel} ({e}); not checked")
+        return
+    bad = cli.unknown_params(run.cfg.param_sets, known)
+    if bad:
+        w, p = bad[0]
+        raise UsageError(f"unknown kvm_intel parameter '{w.partition('=')[0]}' in "
+                         f"--params \"{p}\": {os.path.basename(kvm_intel)} has "
+                         f"{', '.join(sorted(known))}")
+
+
+def get_suite(run):
+    """A given folder, or this tree installed with its own Makefile."""
+    if run.cfg.suite:
+        return run.cfg.suite
+    msg(f"suite: make -C {REPO_DIR} install")
+    suite = os.path.join(run.work, "suite")
+    r = subprocess.run(["make", "-C", REPO_DIR, "install", f"INSTALL_PATH={suite}"],
+                       stdout=sys.stderr.fileno())
+    if r.returncode:
+        raise LabError(E_LAB, "make install of the suite failed")
+    if not os.access(os.path.join(suite, "run_tests.sh"), os.X_OK):
+        raise LabError(E_LAB, f"make install made no executable run_tests.sh in {suite}")
+    return suite
+
+
+def prepare(run):
+    """Everything up to the emulator's command line."""
+    run.work = tempfile.mkdtemp(prefix="vmtest.", dir=os.environ.get("TMPDIR", "/tmp"))
+    run.t["host0"] = time.time()
+    image, pkg_moddir = get_kernel(run)
+    mods = collect_modules(run, pkg_moddir)
+    check_param_names(run, mods["kvm-intel"])
+    # Only a run that got this far takes a place among the kept logs.
+    make_out_dir(run)
+    run.console = os.path.join(run.out, "console.log")
+    run.t["kernel"] = time.time()
+    suite = get_suite(run)
+    run.t["suite"] = time.time()
+    initrd = media.initramfs(run.work, LAB_DIR, run.cfg, mods, suite, msg)
+    if run.emulator == "bochs":
+        iso = media.iso(run.work, image, initrd)
+        cmd = machines.bochs(run.work, run.out, iso, run.console)
+    else:
+        cmd = machines.qemu_kvm(image, initrd, media.CMDLINE, run.console)
+    run.t["built"] = time.time()
+    return cmd
+
+
+def emit(line):
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def boot(run, cmd):
+    """Run the machine, streaming its console; returns the emulator's status."""
+    open(run.console, "w").close()
+    msg(f"starting {run.emulator} (timeout {run.cfg.timeout}s); console: {run.console}")
+    run.con = con = console.Console(len(run.cfg.param_sets))
+    run.t["emu"] = time.time()
+    con.set_timeout(run.t["emu"], run.cfg.timeout)
+    run.emu = machines.Emulator(cmd[0], cmd[1], os.path.join(run.out, "emulator.out"))
+
+    def on_line(line, t):
+        emit(line.rstrip("\r"))
+        con.feed(line, t)
+
+    def on_tick(now):
+        con.tick(now)
+        if con.stop_due(now):
+            msg(f"stopping {run.emulator} (pid {run.emu.pid}): {con.stop_why}")
+            run.emu.stop()
+
+    machines.follow(run.console, run.emu, on_line, on_tick)
+    rc = run.emu.wait()
+    run.emu = None
+    run.t["end"] = time.time()
+    return rc
+
+
+def finish(run, emu_rc):
+    """The report, the verdict and the exit code (before --bisect mapping)."""
+    con, cfg = run.con, run.cfg
+    v = results.verdict(con, cfg.param_sets, cfg.repeat, cfg.bisect, run.emulator, emu_rc)
+    if con.crash is not None:
+        with open(os.path.join(run.out, "crash.log"), "w") as f:
+            f.write("\n".join(con.excerpt()) + "\n")
+    for line in summary.report(run, con, v):
+        sys.stderr.write(line + "\n")
+    for line in summary.errors(run, con, v):
+        msg(line)
+    msg(results.last_word(v.code, cfg.bisect))
+    return v.code
+
+
+def run_lab(run):
+    choose_emulator(run)
+    run.accepted = not run.cfg.dry_run
+    check_deps(run)
+    cmd = prepare(run)
+    if run.cfg.dry_run:
+        emit(" ".join(shlex.quote(c) for c in cmd[0]))
+        return 0
+    rc = boot(run, cmd)
+    return finish(run, rc)
+
+
+def closing(run):
+    if run is not None and run.accepted:
+        con = run.con or console.Console(len(run.cfg.param_sets))
+        emit(results.closing_line(con.sets, run.cfg.nruns))
+
+
+def main(argv):
+    bisect = cli.wants_bisect(argv)
+    install_signal_handlers()
+    run = None
+    try:
+        cfg = cli.vmtest_config(argv)
+        if cfg is None:
+            sys.stdout.write(cli.VMTEST_USAGE)
+            return 0
+        run = Run(cfg)
+        code = run_lab(run)
+    except cli.BadOption as e:
+        msg(e)
+        sys.stderr.write(cli.VMTEST_USAGE)
+        return results.bisect_exit(E_USAGE, bisect)
+    except LabError as e:
+        msg(f"error: {e}")
+        code = e.code
+        if code == E_USAGE and run is not None:
+            run.accepted = False
+    except Interrupted as e:
+        msg("interrupted" if e.code == 130 else "terminated")
+        if run is not None:
+            run.cleanup()
+        return e.code
+    finally:
+        if run is not None:
+            run.cleanup()
+    closing(run)
+    return results.bisect_exit(code, bisect)
