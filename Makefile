@@ -179,14 +179,19 @@ unit: $(UNIT_BINS) all
 vmtest: all
 	lab/vmtest $(VMTEST_ARGS)
 
-# The lab's own checks without an emulator; vmtest last, so that its total is
-# the closing line CI reads.
+# The lab's own checks without an emulator: its unit tests (recorded consoles
+# and apt answers, Debian's python3 and its standard library only), then its
+# command-line checks; vmtest last, so that its total is the closing line CI
+# reads.
+lab-unit:
+	/usr/bin/python3 -B -m unittest discover -s lab/tests -t lab/tests
+
 lab-selftest:
 	lab/selftest --quick
 
-check: unit lab-selftest vmtest
+check: unit lab-unit lab-selftest vmtest
 
-.PHONY: unit vmtest lab-selftest check
+.PHONY: unit vmtest lab-unit lab-selftest check
 .SECONDARY:
 
 -include $(LIB_OBJS:.o=.d) $(TEST_GEN_PROGS:=.d) $(L1_32_LIB_OBJS:.o=.d)

@@ -93,7 +93,7 @@ def upstream(v):
 
 def major_minor(v):
     """6.1.192-2 -> 6.1."""
-    m = re.match(r"^(\d+\.\d+)[.-]", v)
+    m = re.match(r"^(?:\d+:)?(\d+\.\d+)(?:[.~+-]|$)", v)
     return m.group(1) if m else None
 
 
