@@ -45,6 +45,14 @@ include ../lib.mk
 CFLAGS += $(NST_CFLAGS) $(KHDR_INCLUDES)
 else
 # ---- standalone ----
+# kselftest's selftests/Makefile exports BUILD and KHDR_INCLUDES to each
+# target it builds.  Seen here without ../lib.mk, this folder was reached
+# through a symbolic link, which make -C resolves: ".." is then the link
+# target's parent, and a standalone build would write into the linked
+# folder and ignore the kernel tree's headers.
+ifeq ($(origin BUILD)$(origin KHDR_INCLUDES),environmentenvironment)
+$(error $(CURDIR) has no ../lib.mk: inside a kernel tree, copy this folder to tools/testing/selftests/ (a symbolic link is not supported))
+endif
 OUTPUT ?= $(CURDIR)/build
 CC ?= gcc
 CFLAGS ?=

@@ -6,7 +6,7 @@
 # It loads the KVM modules, runs the suite once per kvm_intel parameter set and
 # powers the machine off.  The host (lab/vmtest) learns everything it needs from
 # "LAB: " marker lines on the serial console; their grammar is documented in
-# lab/README.md and must stay in sync with parse_marker() in lab/vmtest.  The host
+# lab/README.md and must stay in sync with lab/nstlab/console.py.  The host
 # timestamps the markers itself: the guest clock is not wall time under Bochs.
 #
 # Input, written by the host into the initramfs:
@@ -95,6 +95,8 @@ lab "modload ok$base"
 
 # The arguments are kept one per line so that patterns with spaces or glob
 # characters reach run_tests.sh unchanged: --bisect, the tests, then the rest.
+# Tests are given positionally: run_tests.sh's -t takes a test name, and a
+# per-test timeout is its -o, which only the user's arguments may hold.
 set --
 grep -qx bisect /lab/flags 2>/dev/null && set -- --bisect
 while IFS= read -r t; do
