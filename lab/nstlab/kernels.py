@@ -174,7 +174,8 @@ class Apt:
     """apt-get and apt-cache with the lab's own sources, lists and cache."""
 
     def __init__(self, root, sources=SOURCES, log=None):
-        self.root = root
+        # apt takes a relative Dir:: path as relative to its root, "/".
+        self.root = os.path.abspath(root)
         self.sources = sources
         self.log = log or (lambda m: None)
 

@@ -105,6 +105,11 @@ class PrivateApt(unittest.TestCase):
                   "Dir::State::Lists=/c/apt/lists", "Dir::Cache=/c/apt/cache"):
             self.assertIn(o, opts)
 
+    def test_relative_root_is_made_absolute(self):
+        # apt would take a relative Dir:: path as relative to "/".
+        opts = kernels.Apt("cache/apt").options()
+        self.assertTrue(all(o.partition("=")[2].startswith("/") for o in opts if "Dir::" in o))
+
 
 if __name__ == "__main__":
     unittest.main()
