@@ -9,12 +9,16 @@
 TESTS := $(sort $(patsubst x86/%.c,%,$(wildcard x86/*_test.c)))
 LIB_SRCS := $(sort $(wildcard lib/*.c lib/x86/*.c lib/x86/*.S))
 
+# The kselftest timeout of each test binary: the binaries budget their scenarios by it.
+SETTINGS_TIMEOUT := $(shell sed -n 's/^timeout=\([0-9][0-9]*\)$$/\1/p' settings)
+
 # Guest code must not use the red zone (exceptions push onto the stack) nor
 # a stack protector (no TLS in guests); the image is linked at fixed
 # addresses and copied into guest memory as it is (lib/kvm_vm.c).
 NST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	      -fno-stack-protector -fno-pie -mno-red-zone -fno-omit-frame-pointer \
-	      -fno-strict-aliasing -D_GNU_SOURCE -Iinclude -Ilib
+	      -fno-strict-aliasing -D_GNU_SOURCE -Iinclude -Ilib \
+	      -DNST_SETTINGS_TIMEOUT=$(SETTINGS_TIMEOUT)
 NST_LDFLAGS := -static -no-pie -pthread
 NST_LDLIBS := -lnuma
 LD ?= ld

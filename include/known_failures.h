@@ -1,31 +1,42 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Known KVM bugs: scenarios whose architectural rule a given kernel breaks.
- * Such a scenario still runs with its full assertions; its failure is
- * reported as XFAIL with the reason, and a pass as XPASS (the entry is
- * stale).  Every entry is listed in README.md with its KVM code path.
+ * Known KVM bugs: scenarios whose architectural rule the kernel under test
+ * breaks.  Entries are keyed on the bug, not on a kernel release: a bug
+ * applies to every kernel until the version that fixes it.  Such a
+ * scenario still runs with its full assertions; its failure is reported as
+ * XFAIL with the bug, a pass as XPASS (the bug looks fixed).  Every bug is
+ * described in README.md ("Known KVM bugs") with its KVM code path.
  */
 #ifndef NST_KNOWN_FAILURES_H
 #define NST_KNOWN_FAILURES_H
 
 #include <stdbool.h>
 
+struct known_bug {
+	const char *id;		/* short name, as README.md lists it */
+	const char *summary;	/* what KVM does wrong, and where */
+	const char *seen;	/* the kernels where the lab saw it */
+	/* The first kernel release with the fix ("6.13"), or NULL while unfixed. */
+	const char *fixed_in;
+	/*
+	 * Running its scenarios brings the kernel down (BUG, hang): they are
+	 * skipped with the reason unless NST_RUN_KNOWN_CRASHES=1.
+	 */
+	bool crashes;
+};
+
 struct known_failure {
 	const char *test;	/* test binary name */
 	const char *scenario;	/* fnmatch() pattern of scenario names */
-	const char *kernel;	/* fnmatch() pattern of the running kernel's release */
 	const char *kvm_intel;	/* "param=value ..." as /sys/module/kvm_intel/parameters reads */
-	const char *reason;	/* what KVM does wrong, and where */
-	/*
-	 * Running the scenario brings the kernel under test down (BUG, hang):
-	 * it is skipped with the reason unless NST_RUN_KNOWN_CRASHES=1.
-	 */
-	bool crashes;
+	const struct known_bug *bug;
 };
 
 /* The reason if @scenario of @test is a known failure on this host, else NULL. */
 const char *known_failure(const char *test, const char *scenario);
 /* The reason if running @scenario of @test would crash this host's kernel, else NULL. */
 const char *known_crash(const char *test, const char *scenario);
+/* True if a kernel release (uname -r) is at least @version ("major.minor[.patch]"). */
+bool kernel_release_at_least(const char *release, const char *version);
 
 #endif /* NST_KNOWN_FAILURES_H */

@@ -19,7 +19,7 @@ enum ktap_result {
 	KTAP_FAIL,
 	KTAP_SKIP,
 	KTAP_XFAIL,	/* failed, and the failure is a known one: counts as ok */
-	KTAP_XPASS,	/* passed although a failure was expected: counts as not ok */
+	KTAP_XPASS,	/* passed although a failure was expected (kselftest: ok) */
 };
 
 struct ktap {

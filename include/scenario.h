@@ -4,10 +4,12 @@
  * result per scenario, running each in a child process with a timeout, so
  * that an assert, a crash or a hung guest ends that scenario alone.
  *
- * Every scenario can also run "inverted" (--self-check): the test then sets
- * up the opposite of the architectural expectation (for example L1 expects
- * the stale translation) and the scenario must FAIL.  That shows each check
- * can fail; the self-check result is "ok" when the inverted run failed.
+ * Every scenario can also run "inverted" (--self-check): its rule's
+ * assertion (GUEST_ASSERT_RULE(), TEST_ASSERT_RULE()) then expects the
+ * outcome that breaks the rule (for example the stale translation), so on a
+ * correct kernel the scenario must fail there.  The self-check result is
+ * "ok" only if the normal run passed and the inverted run then failed at
+ * that assertion: not at setup, by a timeout or by a crash.
  */
 #ifndef NST_SCENARIO_H
 #define NST_SCENARIO_H
@@ -19,7 +21,6 @@ struct scenario {
 	const char *purpose;		/* one line: what the scenario checks */
 	void (*run)(const struct scenario *s);
 	const void *arg;		/* per-row parameters of a table-driven test */
-	bool no_inverted;		/* has no inverted variant (e.g. pure setup) */
 	unsigned int timeout;		/* seconds; 0 for the default */
 };
 
@@ -59,10 +60,10 @@ int main(int argc, char **argv)							\
 bool scenario_inverted(void);
 
 /*
- * The same for guest code: set before the scenario runs, so every VM it
- * creates gets it with the copy of the test's image (lib/kvm_vm.c).
+ * guest_inverted (ucall.h), the same for guest code, is set before the
+ * scenario runs, so every VM it creates gets it with the copy of the test's
+ * image (lib/kvm_vm.c).
  */
-extern bool guest_inverted;
 
 /*
  * Marks the rest of the current scenario as checking a rule that the
@@ -71,7 +72,7 @@ extern bool guest_inverted;
  */
 void scenario_expect_failure(const char *reason);
 
-/* Default per-scenario timeout, seconds (-T, or NST_SCENARIO_TIMEOUT). */
+/* Per-scenario timeout, seconds (-T, or NST_SCENARIO_TIMEOUT). */
 unsigned int scenario_default_timeout(void);
 
 #endif /* NST_SCENARIO_H */

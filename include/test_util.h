@@ -43,6 +43,25 @@ do {										\
 			      (unsigned long long)__b);				\
 } while (0)
 
+void __test_assert_rule(const char *file, int line, const char *expr, uint64_t actual,
+			uint64_t good, uint64_t bad) __attribute__((noreturn));
+
+/*
+ * The host-side assertion of a scenario's rule; see GUEST_ASSERT_RULE() in
+ * ucall.h.  An inverted run (--self-check) expects @bad instead of @good.
+ */
+#define TEST_ASSERT_RULE(actual, good, bad)					\
+do {										\
+	uint64_t __ra = (uint64_t)(actual);					\
+	uint64_t __rg = (uint64_t)(good), __rb = (uint64_t)(bad);		\
+										\
+	if (__ra != (scenario_inverted() ? __rb : __rg))			\
+		__test_assert_rule(__FILE__, __LINE__, #actual, __ra, __rg, __rb); \
+} while (0)
+
+/* True while the current scenario runs inverted (--self-check). */
+bool scenario_inverted(void);
+
 #define TEST_FAIL(fmt, ...)	__test_assert(__FILE__, __LINE__, "", 0, fmt, ##__VA_ARGS__)
 
 /* Skips the current scenario unless @cond holds; @fmt names what is missing. */

@@ -8,11 +8,13 @@
 #ifndef NST_UCALL_H
 #define NST_UCALL_H
 
-#include <stdarg.h>
-#include <stdint.h>
-
 #define UCALL_PORT	0x1ee7
 #define UCALL_BUF_SIZE	512
+
+#ifndef __ASSEMBLER__
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 enum ucall_cmd {
 	UCALL_NONE,
@@ -23,6 +25,9 @@ enum ucall_cmd {
 	UCALL_UNHANDLED,	/* args: vector, error code, rip, cr2 */
 	UCALL_SKIP,		/* buf: what the guest found missing */
 };
+
+/* args[2] of a UCALL_ASSERT: the failed assertion is a scenario's rule. */
+#define UCALL_ASSERT_RULE	1
 
 struct ucall {
 	uint32_t cmd;
@@ -42,6 +47,14 @@ void ucall_unhandled(uint64_t vector, uint64_t error_code, uint64_t rip, uint64_
 void ucall_assert_values(const char *file, int line, const char *expr,
 			 const char *name_a, uint64_t a, const char *name_b, uint64_t b)
 	__attribute__((noreturn));
+void ucall_assert_rule(const char *file, int line, const char *expr, uint64_t actual,
+		       uint64_t good, uint64_t bad) __attribute__((noreturn));
+
+/*
+ * True while the scenario runs inverted (--self-check).  Set by the runner
+ * before guest code starts (each guest image holds its own copy).
+ */
+extern bool guest_inverted;
 
 #define GUEST_SYNC(stage)	ucall(UCALL_SYNC, (stage), 0)
 #define GUEST_DONE()		ucall(UCALL_DONE, 0, 0)
@@ -72,6 +85,33 @@ do {										\
 #define GUEST_ASSERT_EQ(a, b)	__GUEST_ASSERT_CMP(a, ==, b)
 #define GUEST_ASSERT_NE(a, b)	__GUEST_ASSERT_CMP(a, !=, b)
 
+/*
+ * The assertion of a scenario's rule: @actual must be @good, the outcome
+ * the rule requires.  An inverted run expects @bad, an outcome that breaks
+ * the rule, so on a correct kernel it fails here; the failure is tagged as
+ * the rule's own, and the self-check counts no other failure.
+ */
+#define GUEST_ASSERT_RULE(actual, good, bad)					\
+do {										\
+	uint64_t __ra = (uint64_t)(actual);					\
+	uint64_t __rg = (uint64_t)(good), __rb = (uint64_t)(bad);		\
+										\
+	if (__ra != (guest_inverted ? __rb : __rg))				\
+		ucall_assert_rule(__FILE__, __LINE__, #actual, __ra, __rg, __rb); \
+} while (0)
+
+/*
+ * The same for a test that inverts its model of the outcome instead: @want
+ * is already what the run (normal or inverted) expects.
+ */
+#define GUEST_ASSERT_RULE_EQ(actual, want)					\
+do {										\
+	uint64_t __ra = (uint64_t)(actual), __rw = (uint64_t)(want);		\
+										\
+	if (__ra != __rw)							\
+		ucall_assert_rule(__FILE__, __LINE__, #actual, __ra, __rw, __rw); \
+} while (0)
+
 #define GUEST_FAIL(fmt, ...)	ucall_assert(__FILE__, __LINE__, "", fmt, ##__VA_ARGS__)
 
 /* Host side. */
@@ -98,4 +138,5 @@ void vcpu_run_expect_done(struct kvm_vcpu *vcpu);
 /* Fails the scenario with the report of a guest assert. */
 void report_guest_assert(const struct ucall *uc) __attribute__((noreturn));
 
+#endif /* __ASSEMBLER__ */
 #endif /* NST_UCALL_H */

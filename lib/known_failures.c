@@ -9,34 +9,37 @@
 #include "known_failures.h"
 #include "test_util.h"
 
-#define LOST_L2_CR3 "KVM 6.1 with shadow paging loses L2's MOV to CR3 at VM exit " \
-	"(sync_vmcs02_to_vmcs12() saves GUEST_CR3 only if enable_ept); the next VM entry " \
-	"reloads the stale vmcs12 CR3"
+static const struct known_bug shadow_l2_cr3_lost = {
+	.id = "shadow-l2-cr3-lost",
+	.summary = "with shadow paging KVM loses L2's MOV to CR3 at VM exit "
+		   "(sync_vmcs02_to_vmcs12() saves GUEST_CR3 only if enable_ept); the next "
+		   "VM entry reloads the stale vmcs12 CR3",
+	.seen = "6.1.192, 6.12.117, 7.3-rc7",
+};
+
+static const struct known_bug sregs2_pdptrs_lost = {
+	.id = "sregs2-pdptrs-lost",
+	.summary = "KVM loses KVM_SET_SREGS2's PDPTRs when KVM_SET_NESTED_STATE enters a PAE "
+		   "L2 without nested EPT (vmx_switch_vmcs() drops them from the register "
+		   "cache): L2 faults after restore",
+	.seen = "6.1.192, 6.12.117, 7.3-rc7",
+};
+
+static const struct known_bug pae_invlpg_prev_root_bug = {
+	.id = "pae-invlpg-prev-root-bug",
+	.summary = "KVM hits BUG_ON(root != mmu->root.hpa) in shadow_walk_init_using_root(): "
+		   "kvm_mmu_invalidate_gva() walks L1's 4-level root, cached in prev_roots, "
+		   "with the PAE role of L2's INVLPG",
+	.seen = "6.1.192 (mmu.c:2275), 6.12.117 (mmu.c:2371), 7.3-rc7 (mmu.c:2533)",
+	.crashes = true,
+};
 
 static const struct known_failure known_failures[] = {
-	{
-		.test = "vmx_modes_test", .scenario = "cr3_saved_on_exit_*",
-		.kernel = "6.1.*", .kvm_intel = "ept=N", .reason = LOST_L2_CR3,
-	},
-	{
-		/* Their CR3 switch step meets the same bug. */
-		.test = "vmx_modes_test", .scenario = "*_noept_*",
-		.kernel = "6.1.*", .kvm_intel = "ept=N", .reason = LOST_L2_CR3,
-	},
-	{
-		.test = "vmx_modes_test", .scenario = "pae_noept_*",
-		.kernel = "6.1.*", .kvm_intel = "ept=Y",
-		.reason = "KVM 6.1 loses KVM_SET_SREGS2's PDPTRs when KVM_SET_NESTED_STATE "
-			  "enters a PAE L2 without nested EPT (vmx_switch_vmcs() drops them "
-			  "from the register cache): L2 faults after restore",
-	},
-	{
-		.test = "nested_tlb_test", .scenario = "l2_invlpg_pae_noept_*",
-		.kernel = "6.1.*", .kvm_intel = "ept=N", .crashes = true,
-		.reason = "KVM 6.1 hits BUG_ON(root != mmu->root.hpa) in "
-			  "shadow_walk_init_using_root() (mmu.c:2275): kvm_mmu_invalidate_gva() walks "
-			  "L1's 4-level root, cached in prev_roots, with the PAE role of L2's INVLPG",
-	},
+	{ "vmx_modes_test", "cr3_saved_on_exit_*", "ept=N", &shadow_l2_cr3_lost },
+	/* Their CR3 switch step meets the same bug. */
+	{ "vmx_modes_test", "*_noept_*", "ept=N", &shadow_l2_cr3_lost },
+	{ "vmx_modes_test", "pae_noept_*", "ept=Y", &sregs2_pdptrs_lost },
+	{ "nested_tlb_test", "l2_invlpg_pae_noept_*", "ept=N", &pae_invlpg_prev_root_bug },
 };
 
 /* True if every "name=value" of @params matches kvm_intel's sysfs parameters. */
@@ -58,19 +61,57 @@ static bool kvm_intel_params_match(const char *params)
 	return true;
 }
 
-static const char *find(const char *test, const char *scenario, bool crashes)
+/* Parses "major.minor[.patch]" at the start of @s; missing parts are 0. */
+static void parse_version(const char *s, unsigned long v[3])
+{
+	char *end;
+
+	for (int i = 0; i < 3; i++) {
+		v[i] = strtoul(s, &end, 10);
+		if (end == s || (i < 2 && *end != '.')) {
+			for (i++; i < 3; i++)
+				v[i] = 0;
+			return;
+		}
+		s = end + 1;
+	}
+}
+
+bool kernel_release_at_least(const char *release, const char *version)
+{
+	unsigned long r[3], v[3];
+
+	parse_version(release, r);
+	parse_version(version, v);
+	for (int i = 0; i < 3; i++)
+		if (r[i] != v[i])
+			return r[i] > v[i];
+	return true;
+}
+
+static bool applies(const struct known_bug *bug)
 {
 	struct utsname u;
 
-	if (uname(&u))
-		return NULL;
+	if (!bug->fixed_in)
+		return true;
+	return uname(&u) || !kernel_release_at_least(u.release, bug->fixed_in);
+}
+
+static const char *find(const char *test, const char *scenario, bool crashes)
+{
+	static char reason[512];
+
 	for (unsigned int i = 0; i < ARRAY_SIZE(known_failures); i++) {
 		const struct known_failure *k = &known_failures[i];
 
-		if (k->crashes == crashes && !strcmp(k->test, test) &&
-		    !fnmatch(k->scenario, scenario, 0) && !fnmatch(k->kernel, u.release, 0) &&
-		    kvm_intel_params_match(k->kvm_intel))
-			return k->reason;
+		if (k->bug->crashes == crashes && !strcmp(k->test, test) &&
+		    !fnmatch(k->scenario, scenario, 0) && applies(k->bug) &&
+		    kvm_intel_params_match(k->kvm_intel)) {
+			snprintf(reason, sizeof(reason), "KVM bug %s (seen on %s): %s", k->bug->id,
+				 k->bug->seen, k->bug->summary);
+			return reason;
+		}
 	}
 	return NULL;
 }

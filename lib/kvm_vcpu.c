@@ -158,8 +158,7 @@ struct kvm_vcpu *vm_add_vcpu(struct kvm_vm *vm, void *guest_code)
 	memset(&regs, 0, sizeof(regs));
 	regs.rip = (uintptr_t)guest_code;
 	regs.rsp = vcpu->stack_top - 8;
-	/* IF=1: see lab-notes, a guest spinning with IF=0 starves the lab's host. */
-	regs.rflags = X86_EFLAGS_FIXED | X86_EFLAGS_IF;
+	regs.rflags = GUEST_START_RFLAGS;
 	vcpu_regs_set(vcpu, &regs);
 	return vcpu;
 }

@@ -12,20 +12,14 @@
 #include "numa_mem.h"
 
 static int default_node = -1;
-static bool default_node_set;
 
 void vm_set_default_numa_node(int node)
 {
 	default_node = node;
-	default_node_set = true;
 }
 
 int vm_default_numa_node(void)
 {
-	const char *env = getenv("NST_NUMA_NODE");
-
-	if (!default_node_set && env && *env)
-		vm_set_default_numa_node(atoi(env));
 	return default_node;
 }
 

@@ -9,4 +9,7 @@
  */
 void scenario_end(int code, const char *reason) __attribute__((noreturn));
 
+/* Marks the failure about to end the scenario as its rule's own assertion. */
+void scenario_rule_failed(void);
+
 #endif /* NST_SCENARIO_INTERNAL_H */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "ktap.h"
+#include "scenario.h"
 #include "scenario_internal.h"
 #include "test_util.h"
 
@@ -49,6 +50,18 @@ void __test_assert(const char *file, int line, const char *expr, int err,
 		test_diag("%s", p);
 	}
 	scenario_end(KSFT_FAIL, NULL);
+}
+
+void __test_assert_rule(const char *file, int line, const char *expr, uint64_t actual,
+			uint64_t good, uint64_t bad)
+{
+	bool inverted = scenario_inverted();
+
+	scenario_rule_failed();
+	__test_assert(file, line, expr, 0, "rule: %s = 0x%llx, expected 0x%llx (%s run; "
+		      "the rule holds at 0x%llx)", expr, (unsigned long long)actual,
+		      (unsigned long long)(inverted ? bad : good),
+		      inverted ? "inverted" : "normal", (unsigned long long)good);
 }
 
 void test_skip(const char *fmt, ...)

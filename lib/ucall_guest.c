@@ -9,6 +9,8 @@
 #include "guest_print.h"
 #include "ucall.h"
 
+bool guest_inverted;
+
 static void ucall_send(struct ucall *uc)
 {
 	asm volatile("outl %%eax, %%dx"
@@ -111,5 +113,23 @@ void ucall_assert_values(const char *file, int line, const char *expr,
 		       "%s:%d: %s\n%s = 0x%llx (%llu)\n%s = 0x%llx (%llu)", file, line, expr,
 		       name_a, (unsigned long long)a, (unsigned long long)a,
 		       name_b, (unsigned long long)b, (unsigned long long)b);
+	ucall_halt(&uc);
+}
+
+void ucall_assert_rule(const char *file, int line, const char *expr, uint64_t actual,
+		       uint64_t good, uint64_t bad)
+{
+	struct ucall uc;
+
+	ucall_init(&uc, UCALL_ASSERT);
+	uc.line = line;
+	uc.args[0] = actual;
+	uc.args[1] = guest_inverted ? bad : good;
+	uc.args[2] = UCALL_ASSERT_RULE;
+	guest_snprintf(uc.buf, sizeof(uc.buf),
+		       "%s:%d: rule: %s\n%s = 0x%llx\nexpected 0x%llx (%s run; the rule holds at 0x%llx)",
+		       file, line, expr, expr, (unsigned long long)actual,
+		       (unsigned long long)uc.args[1], guest_inverted ? "inverted" : "normal",
+		       (unsigned long long)good);
 	ucall_halt(&uc);
 }

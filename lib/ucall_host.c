@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "kvm_util.h"
+#include "scenario_internal.h"
 #include "ucall.h"
 
 uint32_t get_ucall(struct kvm_vcpu *vcpu, struct ucall *uc)
@@ -39,6 +40,8 @@ void report_guest_assert(const struct ucall *uc)
 	nl = strchr(copy, '\n');
 	if (nl)
 		*nl++ = '\0';
+	if (uc->cmd == UCALL_ASSERT && uc->args[2] == UCALL_ASSERT_RULE)
+		scenario_rule_failed();
 	test_diag("==== Guest assertion failed ====");
 	test_diag("%s", copy);
 	if (nl)

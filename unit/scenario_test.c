@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "known_failures.h"
 #include "scenario.h"
 #include "test_util.h"
 #include "unit.h"
@@ -46,7 +47,26 @@ static void known_bug(const struct scenario *s)
 
 static void checks_rule(const struct scenario *s)
 {
-	TEST_ASSERT(!scenario_inverted(), "inverted expectation");
+	TEST_ASSERT_RULE(1, 1, 2);
+}
+
+/* Fails when inverted, but at an assertion that is not the rule's. */
+static void fails_elsewhere(const struct scenario *s)
+{
+	TEST_ASSERT(!scenario_inverted(), "setup");
+	TEST_ASSERT_RULE(1, 1, 1);
+}
+
+static void hangs_inverted(const struct scenario *s)
+{
+	if (scenario_inverted())
+		sleep(30);
+	TEST_ASSERT_RULE(1, 1, 2);
+}
+
+static void hangs_long(const struct scenario *s)
+{
+	sleep(60);
 }
 
 static const struct scenario fakes[] = {
@@ -57,7 +77,16 @@ static const struct scenario fakes[] = {
 	{ "crashes", "crashes", crashes },
 	{ "known_bug", "fails, known", known_bug },
 	{ "checks_rule", "fails when inverted", checks_rule },
-	{ "no_inverse", "setup only", passes, .no_inverted = true },
+	{ "fails_elsewhere", "fails when inverted, at setup", fails_elsewhere },
+};
+
+static const struct scenario inverted_hang[] = {
+	{ "hangs_inverted", "hangs when inverted", hangs_inverted, .timeout = 1 },
+};
+
+static const struct scenario long_hangs[] = {
+	{ "hang_a", "hangs", hangs_long },
+	{ "hang_b", "hangs", hangs_long },
 };
 
 static const char *no_kvm(void)
@@ -65,10 +94,9 @@ static const char *no_kvm(void)
 	return "no KVM here";
 }
 
-/* Runs test_main() on the fakes with @args; returns its exit code and output. */
-static int run(const char *(*req)(void), char *out, size_t size, const char *args)
+/* Runs test_main() on @suite with @args; returns its exit code and output. */
+static int run_suite(struct test_suite suite, char *out, size_t size, const char *args)
 {
-	struct test_suite suite = { "fake", req, fakes, ARRAY_SIZE(fakes) };
 	char *argv[16] = { "fake" }, copy[256];
 	int argc = 1, fds[2], status;
 	ssize_t n, len = 0;
@@ -94,6 +122,12 @@ static int run(const char *(*req)(void), char *out, size_t size, const char *arg
 	close(fds[0]);
 	waitpid(pid, &status, 0);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int run(const char *(*req)(void), char *out, size_t size, const char *args)
+{
+	return run_suite((struct test_suite){ "fake", req, fakes, ARRAY_SIZE(fakes) }, out, size,
+			 args);
 }
 
 #define HAS(out, s)	UNIT_CHECK(strstr(out, s))
@@ -128,6 +162,12 @@ static bool selection(void)
 	HAS(out, "ok 2 checks_rule");
 	UNIT_CHECK(run(NULL, out, sizeof(out), "-s nothing") == 2);
 	HAS(out, "no scenario matches");
+	/* -l lists the scenarios -s selects, nothing when none matches. */
+	UNIT_CHECK(run(NULL, out, sizeof(out), "-l -s pass*") == 0);
+	HAS(out, "passes ");
+	UNIT_CHECK(!strstr(out, "fails"));
+	UNIT_CHECK(run(NULL, out, sizeof(out), "-l -s nothing") == 0);
+	UNIT_CHECK(!out[0]);
 	return true;
 }
 
@@ -135,13 +175,70 @@ static bool self_check(void)
 {
 	static char out[4096];
 
-	/* Inverted: a check that fails is "ok", one that still passes is "not ok". */
-	UNIT_CHECK(run(NULL, out, sizeof(out), "--self-check -s checks_rule -s passes -s no_*")
-		   == 1);
+	/*
+	 * Only a failure at the rule's assertion, after a passing normal run,
+	 * counts: not a pass, a failure elsewhere, a failing normal run.
+	 */
+	UNIT_CHECK(run(NULL, out, sizeof(out), "--self-check -s checks_rule -s passes "
+		       "-s fails -s known_bug -s fails_elsewhere") == 1);
 	HAS(out, "not ok 1 passes");
 	HAS(out, "this check cannot fail");
-	HAS(out, "ok 2 checks_rule");
-	HAS(out, "ok 3 no_inverse # SKIP no inverted variant");
+	HAS(out, "not ok 2 fails");
+	HAS(out, "the normal run failed");
+	HAS(out, "ok 3 known_bug # SKIP the normal run is a known failure");
+	HAS(out, "ok 4 checks_rule\n");
+	HAS(out, "not ok 5 fails_elsewhere");
+	HAS(out, "not at the rule's assertion");
+	/* A timeout of the inverted run does not count either. */
+	UNIT_CHECK(run_suite((struct test_suite){ "fake", NULL, inverted_hang, 1 }, out,
+			     sizeof(out), "--self-check") == 1);
+	HAS(out, "timed out");
+	HAS(out, "not ok 1 hangs_inverted");
+	return true;
+}
+
+/* A hung scenario leaves the test's budget to report the rest. */
+static bool budget(void)
+{
+	static char out[4096];
+	int rc;
+
+	setenv("NST_TEST_TIMEOUT", "8", 1);
+	rc = run_suite((struct test_suite){ "fake", NULL, long_hangs, 2 }, out, sizeof(out), "");
+	unsetenv("NST_TEST_TIMEOUT");
+	UNIT_CHECK(rc == 1);
+	HAS(out, "not ok 1 hang_a");
+	HAS(out, "hang_b: not run, the test's time budget ran out");
+	HAS(out, "not ok 2 hang_b");
+	return true;
+}
+
+/* Known bugs apply up to the release that fixes them. */
+static bool release_order(void)
+{
+	UNIT_CHECK(kernel_release_at_least("6.12.117+deb12-cloud-amd64", "6.12"));
+	UNIT_CHECK(kernel_release_at_least("7.3.0-rc7-cloud-amd64", "7.3"));
+	UNIT_CHECK(!kernel_release_at_least("6.1.0-57-cloud-amd64", "6.1.1"));
+	UNIT_CHECK(!kernel_release_at_least("6.9.12", "6.12"));
+	UNIT_CHECK(kernel_release_at_least("10.0", "9.18.3"));
+	return true;
+}
+
+static bool bad_environment(void)
+{
+	static const char * const bad[][2] = {
+		{ "NST_SCENARIO_TIMEOUT", "abc" }, { "NST_SCENARIO_TIMEOUT", "0" },
+		{ "NST_NUMA_NODE", "-1" }, { "NST_TEST_TIMEOUT", "3" },
+		{ "NST_RUN_KNOWN_CRASHES", "yes" },
+	};
+	static char out[4096];
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
+		setenv(bad[i][0], bad[i][1], 1);
+		UNIT_CHECK(run(NULL, out, sizeof(out), "-s passes") == 2);
+		unsetenv(bad[i][0]);
+		HAS(out, bad[i][0]);
+	}
 	return true;
 }
 
@@ -151,7 +248,7 @@ static bool requirements_skip_all(void)
 
 	UNIT_CHECK(run(no_kvm, out, sizeof(out), "") == 4);
 	HAS(out, "ok 1 passes # SKIP no KVM here");
-	HAS(out, "ok 8 no_inverse # SKIP no KVM here");
+	HAS(out, "ok 8 fails_elsewhere # SKIP no KVM here");
 	return true;
 }
 
@@ -174,6 +271,9 @@ int main(void)
 		{ "results", results },
 		{ "selection", selection },
 		{ "self_check", self_check },
+		{ "budget", budget },
+		{ "bad_environment", bad_environment },
+		{ "release_order", release_order },
 		{ "requirements_skip_all", requirements_skip_all },
 		{ "bad_options", bad_options },
 	};

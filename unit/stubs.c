@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The unit tests link the scenario runner without the VM library; this
- * stands in for its one dependency there, and runs a table of unit cases.
+ * stands in for its dependencies there, and runs a table of unit cases.
  */
 #include "unit.h"
+
+bool guest_inverted;
 
 void vm_set_default_numa_node(int node);
 void vm_set_default_numa_node(int node)

@@ -13,8 +13,8 @@
 #include "ucall.h"
 #include "x86/exception.h"
 
-/* Inverted runs expect something else than the guest does: the check must fail. */
-#define EXPECT(v)	(scenario_inverted() ? (v) + 1 : (v))
+/* Each scenario's rule: @actual is @v; an inverted run expects another value. */
+#define ASSERT_RULE_EQ(actual, v)	TEST_ASSERT_RULE(actual, v, (v) + 1)
 
 static struct kvm_vcpu *smoke_vm(void *guest_code)
 {
@@ -30,13 +30,21 @@ static void guest_sync_stages(uint64_t base)
 	GUEST_DONE();
 }
 
+static uint64_t sync_stage(struct kvm_vcpu *vcpu)
+{
+	struct ucall uc;
+
+	TEST_ASSERT_EQ(vcpu_run_ucall(vcpu, &uc), UCALL_SYNC);
+	return uc.args[0];
+}
+
 static void test_sync(const struct scenario *s)
 {
 	struct kvm_vcpu *vcpu = smoke_vm(guest_sync_stages);
 
 	vcpu_args_set(vcpu, 1, 100ull);
 	for (uint64_t i = 1; i <= 3; i++)
-		vcpu_run_expect_sync(vcpu, EXPECT(100 + i));
+		ASSERT_RULE_EQ(sync_stage(vcpu), 100 + i);
 	vcpu_run_expect_done(vcpu);
 }
 
@@ -57,8 +65,8 @@ static void test_printf(const struct scenario *s)
 
 	vcpu_run(vcpu);
 	TEST_ASSERT_EQ(get_ucall(vcpu, &uc), UCALL_PRINTF);
-	TEST_ASSERT(!strcmp(uc.buf, want) != scenario_inverted(),
-		    "guest printed '%s', expected '%s'", uc.buf, want);
+	test_diag("guest printed '%s', expected '%s'", uc.buf, want);
+	TEST_ASSERT_RULE(!strcmp(uc.buf, want), true, false);
 	vcpu_run_expect_done(vcpu);
 }
 
@@ -91,7 +99,7 @@ static void test_unhandled_ud(const struct scenario *s)
 {
 	struct ucall uc = run_to_unhandled(guest_unhandled_ud);
 
-	TEST_ASSERT_EQ(uc.args[0], EXPECT(UD_VECTOR));
+	ASSERT_RULE_EQ(uc.args[0], UD_VECTOR);
 	TEST_ASSERT_EQ(uc.args[2], (uintptr_t)guest_ud2_insn);
 }
 
@@ -102,7 +110,7 @@ static void test_unhandled_pf(const struct scenario *s)
 	/* SDM Vol. 3A 4.7: error code 0 = not present, read, supervisor. */
 	TEST_ASSERT_EQ(uc.args[0], PF_VECTOR);
 	TEST_ASSERT_EQ(uc.args[1], 0);
-	TEST_ASSERT_EQ(uc.args[3], EXPECT(8));
+	ASSERT_RULE_EQ(uc.args[3], 8);
 }
 
 /* ---- handlers: a guest handler and guest_asm_safe() ---- */
@@ -129,7 +137,7 @@ static void guest_handlers(void)
 
 static void test_handlers(const struct scenario *s)
 {
-	vcpu_run_expect_sync(smoke_vm(guest_handlers), EXPECT(5));
+	ASSERT_RULE_EQ(sync_stage(smoke_vm(guest_handlers)), 5);
 }
 
 /* ---- globals: the host writes the guest's copy and reads it back ---- */
@@ -151,7 +159,7 @@ static void test_globals(const struct scenario *s)
 	sync_global_to_guest(vcpu->vm, shared_value);
 	vcpu_run_expect_done(vcpu);
 	sync_global_from_guest(vcpu->vm, shared_value);
-	TEST_ASSERT_EQ(shared_value, EXPECT(0x5678));
+	ASSERT_RULE_EQ(shared_value, 0x5678);
 }
 
 /* ---- guest asserts: the report names file, line, expression and values ---- */
@@ -176,7 +184,7 @@ static void test_assert_report(const struct scenario *s)
 	sync_global_from_guest(vcpu->vm, assert_line);
 	snprintf(want, sizeof(want), "%s:%d: a == 42\na = 0x29 (41)\n42 = 0x2a (42)",
 		 __FILE__, assert_line);
-	TEST_ASSERT_EQ(uc.line, EXPECT(assert_line));
+	ASSERT_RULE_EQ(uc.line, assert_line);
 	TEST_ASSERT_EQ(uc.args[0], 41);
 	TEST_ASSERT_EQ(uc.args[1], 42);
 	TEST_ASSERT(!strcmp(uc.buf, want), "report '%s', expected '%s'", uc.buf, want);

@@ -2,7 +2,7 @@
 /*
  * nested_pae_l1_test: a 32-bit L1 hypervisor with PAE paging running a PAE
  * L2; the PDPTEs of L1 and L2 must stay apart across transitions (KVM keeps
- * one PDPTR cache per vCPU, seeds/001).  Intel SDM Vol. 3C:
+ * one PDPTR cache per vCPU, shared by L1 and L2).  Intel SDM Vol. 3C:
  *  - 28.5.4 (loading host PDPTEs): a VM exit to a host with PAE paging
  *    ("host address-space size" 0) loads the PDPTEs from memory at HOST_CR3;
  *  - 27.3.2.4: VM entry loads L2's PDPTEs from GUEST_PDPTR0-3 with EPT,
@@ -25,9 +25,9 @@ static void run_l1_32(uint32_t arg)
 	struct kvm_vcpu *vcpu;
 	struct ucall uc;
 
-	if (scenario_inverted())
-		arg |= ARG_INVERTED;
 	vcpu = vm_add_vcpu_l1_32(vm_create(), arg);
+	/* L1's TSC far below TSC_BIG (api.rst, KVM_SET_MSRS: IA32_TSC is writable). */
+	vcpu_set_msr(vcpu, MSR_IA32_TSC, 0);
 	while (vcpu_run_ucall(vcpu, &uc) == UCALL_SYNC) {
 		/* api.rst: nested state says whether L2 was running when saved. */
 		TEST_ASSERT_EQ(vcpu_in_guest_mode(vcpu), uc.args[0] == STAGE_L2_ACTIVE);

@@ -14,7 +14,6 @@ enum { SC_APART, SC_L2_CR3, SC_L1_PDPT, SC_HIGH, SC_SAVE_RESTORE };
 #define ARG_SCENARIO_MASK	0xff
 #define ARG_EPT			(1u << 8)
 #define ARG_VPID		(1u << 9)
-#define ARG_INVERTED		(1u << 10)
 
 #define STAGE_L2_ACTIVE		1
 #define STAGE_L1_ACTIVE		2

@@ -28,7 +28,7 @@ static void l1_vmxon_vmxoff(void)
 	vmx_disable(vmx);
 	/* SDM Vol. 3C 31.3, VMXON: #UD if CR4.VMXE = 0. */
 	vector = guest_asm_safe("vmxon %[pa]", : : [pa] "m"(vmx->vmxon_pa) : "memory");
-	GUEST_ASSERT_EQ(vector, guest_inverted ? NO_EXCEPTION : UD_VECTOR);
+	GUEST_ASSERT_RULE(vector, UD_VECTOR, NO_EXCEPTION);
 	vmx_disable(vmx_enable());
 	GUEST_DONE();
 }
@@ -42,7 +42,7 @@ static void l1_launch_resume(void)
 	for (uint64_t i = 1; i <= NR_VMCALLS; i++) {
 		vmx_assert_exit(vmx_run(vmx, v), EXIT_REASON_VMCALL);
 		/* L2's GPRs survive the round trip through L1 (SDM Vol. 3C 28.5: not saved). */
-		GUEST_ASSERT_EQ(v->regs.rax, guest_inverted ? i + 1 : i);
+		GUEST_ASSERT_RULE(v->regs.rax, i, i + 1);
 		GUEST_ASSERT_EQ(v->regs.rbx, 2 * i);
 		vmx_skip_instruction();
 	}
@@ -71,13 +71,13 @@ static void l1_bitmaps(void)
 	struct vmx_vcpu *vmx = vmx_enable();
 	struct vmcs12 *v;
 
-	vmx_intercept_msr(vmx, MSR_IA32_SYSENTER_CS, !guest_inverted, false);
+	vmx_intercept_msr(vmx, MSR_IA32_SYSENTER_CS, true, false);
 	vmx_intercept_io(vmx, TEST_PORT, true);
 	v = vmx_vmcs_create(vmx, &(struct l2_setup){
 		.mode = L2_LONG_MODE, .entry = l2_msr_io, .proc = CPU_USE_IO_BITMAPS });
 
 	/* SDM Vol. 3C 26.1.3: RDMSR exits if the MSR's read bit is set. */
-	vmx_assert_exit(vmx_run(vmx, v), EXIT_REASON_MSR_READ);
+	vmx_assert_exit_rule(vmx_run(vmx, v), EXIT_REASON_MSR_READ, EXIT_REASON_VMCALL);
 	GUEST_ASSERT_EQ(v->regs.rcx, MSR_IA32_SYSENTER_CS);
 	v->regs.rax = 0x10;
 	v->regs.rdx = 0;
@@ -121,7 +121,7 @@ static void l1_two_vmcs12(void)
 		int i = round % 2;
 
 		vmx_assert_exit(vmx_run(vmx, v[i]), EXIT_REASON_VMCALL);
-		GUEST_ASSERT_EQ(v[i]->regs.rax, guest_inverted ? 2 - i : i + 1);
+		GUEST_ASSERT_RULE(v[i]->regs.rax, i + 1, 2 - i);
 		vmx_skip_instruction();
 	}
 	vmx_disable(vmx);

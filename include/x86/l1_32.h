@@ -13,12 +13,13 @@
 #ifndef NST_X86_L1_32_H
 #define NST_X86_L1_32_H
 
+#define L1_32_BASE	0x100000
+#define L1_32_MAX_SIZE	0x200000
+#define L1_32_MAGIC	0x32334c31
+
+#ifndef __ASSEMBLER__
 #include <stddef.h>
 #include <stdint.h>
-
-#define L1_32_BASE	0x100000u
-#define L1_32_MAX_SIZE	0x200000u
-#define L1_32_MAGIC	0x32334c31u
 
 /* At the start of the image (lib/x86_32/start.S). */
 struct l1_32_header {
@@ -27,6 +28,7 @@ struct l1_32_header {
 	uint32_t bss_start, bss_end;
 	uint32_t page_pool;	/* the image's struct page_pool */
 	uint32_t idt_stubs;	/* 256 stubs, 16 bytes apart */
+	uint32_t inverted;	/* the image's guest_inverted (ucall.h) */
 };
 
 void l1_32_main(uint32_t arg);
@@ -45,5 +47,6 @@ extern const char l1_32_image[], l1_32_image_end[];
  */
 struct kvm_vcpu *vm_add_vcpu_l1_32(struct kvm_vm *vm, uint32_t arg);
 #endif
+#endif /* __ASSEMBLER__ */
 
 #endif /* NST_X86_L1_32_H */

@@ -12,48 +12,20 @@
 #ifndef NST_X86_L2_AGENT_H
 #define NST_X86_L2_AGENT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ucall.h"
+#include "x86/l2_agent_abi.h"
 #include "x86/vmx.h"
 
-enum l2_op {
-	L2_OP_NOP,
-	L2_OP_READ,		/* result = 64-bit load from addr */
-	L2_OP_WRITE,		/* 64-bit store of value to addr */
-	L2_OP_WRITE_CR3,	/* MOV addr to CR3 */
-	L2_OP_READ_CR3,		/* result = CR3 */
-	L2_OP_INVLPG,		/* INVLPG addr */
-	L2_OP_SYNC_HOST,	/* the ucall in the block goes to the host (OUT) */
-	L2_OP_CALL,		/* result = CALL addr (a probe in L2's mode, RAX or EDX:EAX) */
-	/*
-	 * Loads addr into result, value times, with the count in RCX/ECX: an
-	 * L2 that runs until an asynchronous exit (the preemption timer)
-	 * leaves L2's RIP inside the loop, so L1 resumes it without writing
-	 * GUEST_RIP.  L1 ends the loop by setting the count register to 1.
-	 */
-	L2_OP_READ_LOOP,
-	/* Toggles CR4.PGE and back, then UD2 (L2 exits with #UD). */
-	L2_OP_TOGGLE_PGE,
-	/* 32-bit only: clears CR0.PG and sets it again, then UD2. */
-	L2_OP_TOGGLE_PG,
-	/*
-	 * Carries out value steps (struct l2_step) at addr in order, in one
-	 * stretch of L2 execution: no VM exit that L1 sees comes between them
-	 * unless a step itself exits.  A step may be any op but SYNC_HOST.
-	 */
-	L2_OP_BATCH,
-	/* 64-bit only: INVPCID of type value & 0xffff, PCID value >> 16, address addr. */
-	L2_OP_INVPCID,
-};
-
-/* Shared with lib/x86/l2_agent.S: keep the offsets in step. */
+/* The request block; its layout is x86/l2_agent_abi.h's, checked below. */
 struct l2_request {
-	uint64_t op;		/* 0 */
-	uint64_t addr;		/* 8 */
-	uint64_t value;		/* 16 */
-	uint64_t result;	/* 24 */
-	struct ucall uc;	/* 32: for L2_OP_SYNC_HOST */
+	uint64_t op;		/* L2_OP_* */
+	uint64_t addr;
+	uint64_t value;
+	uint64_t result;
+	struct ucall uc;	/* for L2_OP_SYNC_HOST */
 };
 
 /* One step of L2_OP_BATCH: the first 32 bytes of a request. */
@@ -63,6 +35,13 @@ struct l2_step {
 	uint64_t value;
 	uint64_t result;
 };
+
+_Static_assert(offsetof(struct l2_request, op) == L2_REQ_OP, "L2_REQ_OP");
+_Static_assert(offsetof(struct l2_request, addr) == L2_REQ_ADDR, "L2_REQ_ADDR");
+_Static_assert(offsetof(struct l2_request, value) == L2_REQ_VALUE, "L2_REQ_VALUE");
+_Static_assert(offsetof(struct l2_request, result) == L2_REQ_RESULT, "L2_REQ_RESULT");
+_Static_assert(offsetof(struct l2_request, uc) == L2_REQ_UCALL, "L2_REQ_UCALL");
+_Static_assert(sizeof(struct l2_step) == L2_STEP_SIZE, "L2_STEP_SIZE");
 
 /* INVPCID types (SDM Vol. 2A, INVPCID). */
 #define INVPCID_ADDR		0
@@ -88,7 +67,7 @@ void l2_agent_start(struct l2_agent *a, struct vmx_vcpu *vmx, struct vmcs12 *v);
  * (the request is done) the VMCALL is already skipped.  After any other exit
  * L1 handles it and calls l2_agent_resume().
  */
-uint32_t l2_agent_submit(struct l2_agent *a, enum l2_op op, uint64_t addr, uint64_t value);
+uint32_t l2_agent_submit(struct l2_agent *a, unsigned int op, uint64_t addr, uint64_t value);
 uint32_t l2_agent_resume(struct l2_agent *a);
 /* After the #UD exit of L2_OP_TOGGLE_*: skips the UD2 (2 bytes). */
 void l2_agent_skip_ud2(void);
@@ -96,7 +75,7 @@ void l2_agent_skip_ud2(void);
 void l2_agent_restart(struct l2_agent *a);
 
 /* Requests that must end with VMCALL (anything else fails the scenario). */
-uint64_t l2_agent_do(struct l2_agent *a, enum l2_op op, uint64_t addr, uint64_t value);
+uint64_t l2_agent_do(struct l2_agent *a, unsigned int op, uint64_t addr, uint64_t value);
 uint64_t l2_read(struct l2_agent *a, uint64_t addr);
 void l2_write(struct l2_agent *a, uint64_t addr, uint64_t value);
 void l2_write_cr3(struct l2_agent *a, uint64_t cr3);

@@ -48,6 +48,13 @@ struct l2_env {
 void l2_env_create(struct l2_env *e, const struct l2_env_setup *s);
 /* Runs the agent to its first VMCALL. */
 void l2_env_start(struct l2_env *e);
+/*
+ * INVEPT of the EPTP's mappings (single-context where offered, else
+ * global): after L1 changes its EPT, the processor may use the old
+ * translations until then (SDM Vol. 3C 29.4.3.3, Guidelines for use of
+ * the INVEPT instruction).
+ */
+void l2_env_invept(struct l2_env *e);
 /* Leaves VMX operation. */
 void l2_env_destroy(struct l2_env *e);
 

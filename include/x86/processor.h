@@ -58,6 +58,17 @@
 #define X86_EFLAGS_TF		BIT_ULL(8)
 #define X86_EFLAGS_IF		BIT_ULL(9)
 
+/*
+ * The RFLAGS every guest (L1 and L2) starts with: IF=1.  Bochs 2.7, which
+ * runs the suite on machines without VMX, re-evaluates interrupt masks at
+ * VM entry only when RFLAGS.IF changes; KVM enters its guests with the
+ * host's IF=0, so a guest spinning with IF=0 never lets the host's timer
+ * interrupt through and the emulated machine stalls.  IF=1 is safe: with
+ * external-interrupt exiting, host interrupts go to L0, and the guests
+ * have no interrupt sources of their own unless a test arms one.
+ */
+#define GUEST_START_RFLAGS	(X86_EFLAGS_FIXED | X86_EFLAGS_IF)
+
 /* MSRs (SDM Vol. 4). */
 #define MSR_IA32_TSC			0x00000010
 #define MSR_IA32_APICBASE		0x0000001b

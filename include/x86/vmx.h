@@ -21,6 +21,7 @@
 
 #include "x86/processor.h"
 #include "x86/vmcs.h"
+#include "x86/vmx_regs_abi.h"
 
 /* Result of a VMX instruction (SDM Vol. 3C 31.2). */
 enum vmx_status {
@@ -189,16 +190,31 @@ bool vmx_caps_read(struct vmx_caps *caps, bool (*read_msr)(uint32_t msr, uint64_
 const struct vmx_caps *vmx_caps(void);
 bool vmx_ctl_allowed1(const struct vmx_caps *caps, enum vmx_ctl ctl, uint32_t bits);
 bool vmx_ctl_allowed0(const struct vmx_caps *caps, enum vmx_ctl ctl, uint32_t bits);
-/* @want plus the bits that must be 1, minus those that must be 0. */
-uint32_t vmx_ctl_adjust(const struct vmx_caps *caps, enum vmx_ctl ctl, uint32_t want);
+/*
+ * @want plus the bits that must be 1.  A bit of @want that must be 0 skips
+ * the scenario, naming the control field and the bits: it is never dropped.
+ */
+uint32_t vmx_ctl_value(const struct vmx_caps *caps, enum vmx_ctl ctl, uint32_t want);
 /* Secondary controls are usable only if "activate secondary controls" may be 1. */
 bool vmx_has_proc2(const struct vmx_caps *caps, uint32_t bits);
 
-/* L2's general-purpose registers, saved and loaded around each VM entry. */
+/*
+ * L2's general-purpose registers, saved and loaded around each VM entry by
+ * the stubs, at the offsets of x86/vmx_regs_abi.h.
+ */
 struct vmx_l2_regs {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
 };
+
+#define VMX_L2_REG_OFFSET(r, R)							\
+	_Static_assert(offsetof(struct vmx_l2_regs, r) == VMX_L2_##R, "VMX_L2_" #R)
+VMX_L2_REG_OFFSET(rax, RAX); VMX_L2_REG_OFFSET(rbx, RBX); VMX_L2_REG_OFFSET(rcx, RCX);
+VMX_L2_REG_OFFSET(rdx, RDX); VMX_L2_REG_OFFSET(rsi, RSI); VMX_L2_REG_OFFSET(rdi, RDI);
+VMX_L2_REG_OFFSET(rbp, RBP); VMX_L2_REG_OFFSET(r8, R8); VMX_L2_REG_OFFSET(r9, R9);
+VMX_L2_REG_OFFSET(r10, R10); VMX_L2_REG_OFFSET(r11, R11); VMX_L2_REG_OFFSET(r12, R12);
+VMX_L2_REG_OFFSET(r13, R13); VMX_L2_REG_OFFSET(r14, R14); VMX_L2_REG_OFFSET(r15, R15);
+_Static_assert(sizeof(struct vmx_l2_regs) == VMX_L2_REGS_SIZE, "VMX_L2_REGS_SIZE");
 
 /* The paging mode L2 starts in. */
 enum l2_mode {
@@ -211,6 +227,7 @@ struct vmcs12 {
 	uint64_t pa;			/* the VMCS region */
 	bool launched;			/* VMLAUNCH succeeded since the last VMCLEAR */
 	enum l2_mode mode;
+	bool watchdog;			/* vmx_run() sees only an L2 stuck in place */
 	uint64_t host_rsp;		/* HOST_RSP as last written */
 	struct vmx_l2_regs regs;
 };
@@ -223,14 +240,19 @@ struct l2_setup {
 	uint64_t cr3;			/* L2's paging root; 0: L1's CR3 (long mode only) */
 	uint64_t eptp;			/* non-zero: "enable EPT" with this EPTP */
 	uint16_t vpid;			/* non-zero: "enable VPID" with this VPID */
-	bool watchdog;			/* VMX-preemption timer: a runaway L2 exits */
+	bool watchdog;			/* VMX-preemption timer: a stuck L2 exits */
 	uint32_t timer_ticks;		/* non-zero: the preemption timer, this value */
 	uint32_t pin, proc, proc2;	/* controls wanted besides the defaults */
 	uint32_t exit, entry_ctls;
 };
 
-/* Preemption-timer value of the watchdog, in timer ticks (TSC >> MISC[4:0]). */
+/*
+ * Preemption-timer value of the watchdog, in timer ticks (TSC >> MISC[4:0]).
+ * Its exits are L0's host time, not L2's: vmx_run() resumes L2 as long as
+ * its RIP or GPRs changed since the last one, up to VMX_WATCHDOG_SLICES.
+ */
 #define VMX_WATCHDOG_TICKS	(1u << 27)
+#define VMX_WATCHDOG_SLICES	1000
 
 /* L1's VMX state: VMXON region and the capability snapshot. */
 struct vmx_vcpu {
@@ -286,6 +308,14 @@ void vmx_skip_instruction(void);
 /* Asserts that the last exit had basic reason @reason; reports L2 exceptions. */
 void __vmx_assert_exit(const char *file, int line, uint32_t got, uint32_t want);
 #define vmx_assert_exit(got, want)	__vmx_assert_exit(__FILE__, __LINE__, got, want)
+void __vmx_assert_exit_rule(const char *file, int line, uint32_t got, uint32_t good,
+			    uint32_t bad);
+/*
+ * A scenario's rule that L2's exit is @good; an inverted run (--self-check)
+ * expects @bad.  See GUEST_ASSERT_RULE().
+ */
+#define vmx_assert_exit_rule(got, good, bad)					\
+	__vmx_assert_exit_rule(__FILE__, __LINE__, got, good, bad)
 const char *vmx_exit_reason_name(uint32_t reason);
 
 /* The host address L1 must give HOST_RIP: where VM exits land. */

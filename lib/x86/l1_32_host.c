@@ -8,6 +8,7 @@
 
 #include "kvm_util.h"
 #include "page_pool.h"
+#include "ucall.h"
 #include "x86/desc.h"
 #include "x86/l1_32.h"
 
@@ -42,6 +43,7 @@ static const struct l1_32_header *load_image(struct kvm_vm *vm)
 	TEST_ASSERT_EQ(h->magic, L1_32_MAGIC);
 	TEST_ASSERT(h->bss_end <= L1_32_BASE + L1_32_MAX_SIZE, "32-bit L1 image too large");
 	memset(addr_gpa2hva(vm, h->bss_start), 0, h->bss_end - h->bss_start);
+	*(bool *)addr_gpa2hva(vm, h->inverted) = guest_inverted;
 	/* Untouched guest memory is zero, and the L1 zeroes what it allocates. */
 	start = page_pool_alloc(&guest_global(vm, guest_page_pool), L1_32_POOL_PAGES);
 	TEST_ASSERT(start, "no guest memory left for the 32-bit L1's page pool");
@@ -116,7 +118,7 @@ struct kvm_vcpu *vm_add_vcpu_l1_32(struct kvm_vm *vm, uint32_t arg)
 	memset(&regs, 0, sizeof(regs));
 	regs.rip = h->entry;
 	regs.rsp = stack + GUEST_STACK_PAGES * PAGE_SIZE;
-	regs.rflags = X86_EFLAGS_FIXED | X86_EFLAGS_IF;	/* IF=1: see lab-notes */
+	regs.rflags = GUEST_START_RFLAGS;
 	regs.rax = arg;
 	vcpu_regs_set(vcpu, &regs);
 	return vcpu;

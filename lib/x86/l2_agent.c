@@ -7,8 +7,22 @@
 
 extern char l2_agent64[], l2_agent32[];
 
-_Static_assert(offsetof(struct l2_request, uc) == 32, "l2_agent.S offsets");
-_Static_assert(sizeof(struct l2_step) == 32, "l2_agent.S STEP_SIZE");
+static const char * const op_names[] = {
+	[L2_OP_NOP] = "nop",
+	[L2_OP_READ] = "read",
+	[L2_OP_WRITE] = "write",
+	[L2_OP_WRITE_CR3] = "MOV to CR3",
+	[L2_OP_READ_CR3] = "MOV from CR3",
+	[L2_OP_INVLPG] = "INVLPG",
+	[L2_OP_SYNC_HOST] = "sync",
+	[L2_OP_CALL] = "call",
+	[L2_OP_READ_LOOP] = "read loop",
+	[L2_OP_TOGGLE_PGE] = "CR4.PGE toggle",
+	[L2_OP_TOGGLE_PG] = "CR0.PG toggle",
+	[L2_OP_BATCH] = "batch",
+	[L2_OP_INVPCID] = "INVPCID",
+};
+_Static_assert(sizeof(op_names) / sizeof(op_names[0]) == L2_NR_OPS, "a name for every op");
 
 void *l2_agent_entry(enum l2_mode mode)
 {
@@ -60,7 +74,7 @@ uint32_t l2_agent_resume(struct l2_agent *a)
 	return agent_exit(vmx_run(a->vmx, a->vmcs));
 }
 
-uint32_t l2_agent_submit(struct l2_agent *a, enum l2_op op, uint64_t addr, uint64_t value)
+uint32_t l2_agent_submit(struct l2_agent *a, unsigned int op, uint64_t addr, uint64_t value)
 {
 	a->req->op = op;
 	a->req->addr = addr;
@@ -69,16 +83,12 @@ uint32_t l2_agent_submit(struct l2_agent *a, enum l2_op op, uint64_t addr, uint6
 	return l2_agent_resume(a);
 }
 
-uint64_t l2_agent_do(struct l2_agent *a, enum l2_op op, uint64_t addr, uint64_t value)
+uint64_t l2_agent_do(struct l2_agent *a, unsigned int op, uint64_t addr, uint64_t value)
 {
-	static const char * const names[] = {
-		"nop", "read", "write", "MOV to CR3", "MOV from CR3", "INVLPG", "sync", "call",
-		"read loop", "CR4.PGE toggle", "CR0.PG toggle", "batch", "INVPCID",
-	};
 	uint32_t reason = l2_agent_submit(a, op, addr, value);
 
 	if (reason != EXIT_REASON_VMCALL)
-		GUEST_PRINTF("L2 agent: %s of 0x%llx did not complete", names[op],
+		GUEST_PRINTF("L2 agent: %s of 0x%llx did not complete", op < L2_NR_OPS ? op_names[op] : "?",
 			     (unsigned long long)addr);
 	vmx_assert_exit(reason, EXIT_REASON_VMCALL);
 	return a->req->result;

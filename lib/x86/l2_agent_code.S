@@ -8,31 +8,11 @@
  * L2 execution, without a VM exit between them.  Ops may clobber
  * RAX/RCX/RDX (EAX/ECX/EDX); the batch loop keeps its state in RSI/RDI.
  */
-#define REQ_OP		0
-#define REQ_ADDR	8
-#define REQ_VALUE	16
-#define REQ_RESULT	24
-#define REQ_UCALL	32
-#define STEP_SIZE	32
+#include "ucall.h"
+#include "x86/l2_agent_abi.h"
 
-#define OP_NOP		0
-#define OP_READ		1
-#define OP_WRITE	2
-#define OP_WRITE_CR3	3
-#define OP_READ_CR3	4
-#define OP_INVLPG	5
-#define OP_SYNC_HOST	6
-#define OP_CALL		7
-#define OP_READ_LOOP	8
-#define OP_TOGGLE_PGE	9
-#define OP_TOGGLE_PG	10
-#define OP_BATCH	11
-#define OP_INVPCID	12
-
-#define CR4_PGE		0x80
+#define CR4_PGE		0x80		/* SDM Vol. 3A 2.5 */
 #define CR0_PG		0x80000000
-
-#define UCALL_PORT	0x1ee7
 
 	.text
 
@@ -46,71 +26,71 @@ l2_agent64:
 
 /* Carries out the request at RBX. */
 .Ldo64:
-	movq REQ_OP(%rbx), %rax
-	cmpq $OP_NOP, %rax
+	movq L2_REQ_OP(%rbx), %rax
+	cmpq $L2_OP_NOP, %rax
 	je .Lret64
-	cmpq $OP_READ, %rax
+	cmpq $L2_OP_READ, %rax
 	je .Lread64
-	cmpq $OP_WRITE, %rax
+	cmpq $L2_OP_WRITE, %rax
 	je .Lwrite64
-	cmpq $OP_WRITE_CR3, %rax
+	cmpq $L2_OP_WRITE_CR3, %rax
 	je .Lwcr3_64
-	cmpq $OP_READ_CR3, %rax
+	cmpq $L2_OP_READ_CR3, %rax
 	je .Lrcr3_64
-	cmpq $OP_INVLPG, %rax
+	cmpq $L2_OP_INVLPG, %rax
 	je .Linvlpg64
-	cmpq $OP_SYNC_HOST, %rax
+	cmpq $L2_OP_SYNC_HOST, %rax
 	je .Lsync64
-	cmpq $OP_CALL, %rax
+	cmpq $L2_OP_CALL, %rax
 	je .Lcall64
-	cmpq $OP_READ_LOOP, %rax
+	cmpq $L2_OP_READ_LOOP, %rax
 	je .Lloop64
-	cmpq $OP_TOGGLE_PGE, %rax
+	cmpq $L2_OP_TOGGLE_PGE, %rax
 	je .Lpge64
-	cmpq $OP_BATCH, %rax
+	cmpq $L2_OP_BATCH, %rax
 	je .Lbatch64
-	cmpq $OP_INVPCID, %rax
+	cmpq $L2_OP_INVPCID, %rax
 	je .Linvpcid64
 	ud2
 .Lret64:
 	ret
 .Lread64:
-	movq REQ_ADDR(%rbx), %rcx
+	movq L2_REQ_ADDR(%rbx), %rcx
 	movq (%rcx), %rax
-	movq %rax, REQ_RESULT(%rbx)
+	movq %rax, L2_REQ_RESULT(%rbx)
 	ret
 .Lwrite64:
-	movq REQ_ADDR(%rbx), %rcx
-	movq REQ_VALUE(%rbx), %rax
+	movq L2_REQ_ADDR(%rbx), %rcx
+	movq L2_REQ_VALUE(%rbx), %rax
 	movq %rax, (%rcx)
 	ret
 .Lwcr3_64:
-	movq REQ_ADDR(%rbx), %rax
+	movq L2_REQ_ADDR(%rbx), %rax
 	movq %rax, %cr3
 	ret
 .Lrcr3_64:
 	movq %cr3, %rax
-	movq %rax, REQ_RESULT(%rbx)
+	movq %rax, L2_REQ_RESULT(%rbx)
 	ret
 .Linvlpg64:
-	movq REQ_ADDR(%rbx), %rax
+	movq L2_REQ_ADDR(%rbx), %rax
 	invlpg (%rax)
 	ret
 .Lsync64:
-	leaq REQ_UCALL(%rbx), %rax
+	leaq L2_REQ_UCALL(%rbx), %rax
 	movw $UCALL_PORT, %dx
 	outl %eax, %dx
 	ret
 .Lcall64:
-	movq REQ_ADDR(%rbx), %rax
+	movq L2_REQ_ADDR(%rbx), %rax
 	call *%rax
-	movq %rax, REQ_RESULT(%rbx)
+	movq %rax, L2_REQ_RESULT(%rbx)
 	ret
 .Lloop64:
-	movq REQ_ADDR(%rbx), %rdx
-	movq REQ_VALUE(%rbx), %rcx
+	movq L2_REQ_ADDR(%rbx), %rdx
+	movq L2_REQ_VALUE(%rbx), %rcx
 1:	movq (%rdx), %rax
-	movq %rax, REQ_RESULT(%rbx)
+	movq %rax, L2_REQ_RESULT(%rbx)
 	decq %rcx
 	jnz 1b
 	ret
@@ -127,13 +107,13 @@ l2_agent64:
 	pushq %rbx
 	pushq %rsi
 	pushq %rdi
-	movq REQ_VALUE(%rbx), %rdi
-	movq REQ_ADDR(%rbx), %rsi
+	movq L2_REQ_VALUE(%rbx), %rdi
+	movq L2_REQ_ADDR(%rbx), %rsi
 1:	testq %rdi, %rdi
 	jz 2f
 	movq %rsi, %rbx
 	call .Ldo64
-	addq $STEP_SIZE, %rsi
+	addq $L2_STEP_SIZE, %rsi
 	decq %rdi
 	jmp 1b
 2:	popq %rdi
@@ -142,10 +122,10 @@ l2_agent64:
 	ret
 	/* The 16-byte descriptor (PCID, linear address) is built on the stack. */
 .Linvpcid64:
-	movq REQ_VALUE(%rbx), %rax
+	movq L2_REQ_VALUE(%rbx), %rax
 	movzwl %ax, %ecx			/* type */
 	shrq $16, %rax				/* PCID */
-	pushq REQ_ADDR(%rbx)
+	pushq L2_REQ_ADDR(%rbx)
 	pushq %rax
 	invpcid (%rsp), %rcx
 	addq $16, %rsp
@@ -162,80 +142,80 @@ l2_agent32:
 
 /* Carries out the request at EBX. */
 .Ldo32:
-	movl REQ_OP(%ebx), %eax
-	cmpl $OP_NOP, %eax
+	movl L2_REQ_OP(%ebx), %eax
+	cmpl $L2_OP_NOP, %eax
 	je .Lret32
-	cmpl $OP_READ, %eax
+	cmpl $L2_OP_READ, %eax
 	je .Lread32
-	cmpl $OP_WRITE, %eax
+	cmpl $L2_OP_WRITE, %eax
 	je .Lwrite32
-	cmpl $OP_WRITE_CR3, %eax
+	cmpl $L2_OP_WRITE_CR3, %eax
 	je .Lwcr3_32
-	cmpl $OP_READ_CR3, %eax
+	cmpl $L2_OP_READ_CR3, %eax
 	je .Lrcr3_32
-	cmpl $OP_INVLPG, %eax
+	cmpl $L2_OP_INVLPG, %eax
 	je .Linvlpg32
-	cmpl $OP_SYNC_HOST, %eax
+	cmpl $L2_OP_SYNC_HOST, %eax
 	je .Lsync32
-	cmpl $OP_CALL, %eax
+	cmpl $L2_OP_CALL, %eax
 	je .Lcall32
-	cmpl $OP_READ_LOOP, %eax
+	cmpl $L2_OP_READ_LOOP, %eax
 	je .Lloop32
-	cmpl $OP_TOGGLE_PGE, %eax
+	cmpl $L2_OP_TOGGLE_PGE, %eax
 	je .Lpge32
-	cmpl $OP_TOGGLE_PG, %eax
+	cmpl $L2_OP_TOGGLE_PG, %eax
 	je .Lpg32
-	cmpl $OP_BATCH, %eax
+	cmpl $L2_OP_BATCH, %eax
 	je .Lbatch32
 	/* OP_INVPCID: 64-bit only (PCIDs need IA-32e mode). */
 	ud2
 .Lret32:
 	ret
 .Lread32:
-	movl REQ_ADDR(%ebx), %ecx
+	movl L2_REQ_ADDR(%ebx), %ecx
 	movl (%ecx), %eax
 	movl 4(%ecx), %edx
-	movl %eax, REQ_RESULT(%ebx)
-	movl %edx, REQ_RESULT+4(%ebx)
+	movl %eax, L2_REQ_RESULT(%ebx)
+	movl %edx, L2_REQ_RESULT+4(%ebx)
 	ret
 .Lwrite32:
-	movl REQ_ADDR(%ebx), %ecx
-	movl REQ_VALUE(%ebx), %eax
-	movl REQ_VALUE+4(%ebx), %edx
+	movl L2_REQ_ADDR(%ebx), %ecx
+	movl L2_REQ_VALUE(%ebx), %eax
+	movl L2_REQ_VALUE+4(%ebx), %edx
 	movl %eax, (%ecx)
 	movl %edx, 4(%ecx)
 	ret
 .Lwcr3_32:
-	movl REQ_ADDR(%ebx), %eax
+	movl L2_REQ_ADDR(%ebx), %eax
 	movl %eax, %cr3
 	ret
 .Lrcr3_32:
 	movl %cr3, %eax
-	movl %eax, REQ_RESULT(%ebx)
-	movl $0, REQ_RESULT+4(%ebx)
+	movl %eax, L2_REQ_RESULT(%ebx)
+	movl $0, L2_REQ_RESULT+4(%ebx)
 	ret
 .Linvlpg32:
-	movl REQ_ADDR(%ebx), %eax
+	movl L2_REQ_ADDR(%ebx), %eax
 	invlpg (%eax)
 	ret
 .Lsync32:
-	leal REQ_UCALL(%ebx), %eax
+	leal L2_REQ_UCALL(%ebx), %eax
 	movw $UCALL_PORT, %dx
 	outl %eax, %dx
 	ret
 .Lcall32:
-	movl REQ_ADDR(%ebx), %eax
+	movl L2_REQ_ADDR(%ebx), %eax
 	call *%eax
-	movl %eax, REQ_RESULT(%ebx)	/* a 64-bit return value is EDX:EAX */
-	movl %edx, REQ_RESULT+4(%ebx)
+	movl %eax, L2_REQ_RESULT(%ebx)	/* a 64-bit return value is EDX:EAX */
+	movl %edx, L2_REQ_RESULT+4(%ebx)
 	ret
 .Lloop32:
-	movl REQ_ADDR(%ebx), %edx
-	movl REQ_VALUE(%ebx), %ecx
+	movl L2_REQ_ADDR(%ebx), %edx
+	movl L2_REQ_VALUE(%ebx), %ecx
 1:	movl (%edx), %eax
-	movl %eax, REQ_RESULT(%ebx)
+	movl %eax, L2_REQ_RESULT(%ebx)
 	movl 4(%edx), %eax
-	movl %eax, REQ_RESULT+4(%ebx)
+	movl %eax, L2_REQ_RESULT+4(%ebx)
 	decl %ecx
 	jnz 1b
 	ret
@@ -260,13 +240,13 @@ l2_agent32:
 	pushl %ebx
 	pushl %esi
 	pushl %edi
-	movl REQ_VALUE(%ebx), %edi
-	movl REQ_ADDR(%ebx), %esi
+	movl L2_REQ_VALUE(%ebx), %edi
+	movl L2_REQ_ADDR(%ebx), %esi
 1:	testl %edi, %edi
 	jz 2f
 	movl %esi, %ebx
 	call .Ldo32
-	addl $STEP_SIZE, %esi
+	addl $L2_STEP_SIZE, %esi
 	decl %edi
 	jmp 1b
 2:	popl %edi

@@ -52,6 +52,13 @@ void l2_env_start(struct l2_env *e)
 	l2_agent_start(&e->agent, e->vmx, e->vmcs);
 }
 
+void l2_env_invept(struct l2_env *e)
+{
+	GUEST_ASSERT(e->eptp);
+	ept_invalidate(vmx_has_invept(e->vmx->caps, INVEPT_SINGLE_CONTEXT) ?
+		       INVEPT_SINGLE_CONTEXT : INVEPT_GLOBAL, e->eptp);
+}
+
 void l2_env_destroy(struct l2_env *e)
 {
 	vmx_disable(e->vmx);
@@ -84,6 +91,9 @@ const char *l2_env_problem(const struct l2_env_setup *s)
 		return "KVM offers no PCID to L1 (CPUID.1:ECX[17])";
 	if ((s->proc2 & SEC_ENABLE_INVPCID) && !cpuid_has(7, CPUID_EBX, CPUID_7_EBX_INVPCID))
 		return "KVM offers no INVPCID to L1 (CPUID.7:EBX[10])";
+	if (s->ept && !vmx_has_invept(&caps, INVEPT_GLOBAL) &&
+	    !vmx_has_invept(&caps, INVEPT_SINGLE_CONTEXT))
+		return "KVM offers L1 no INVEPT";
 	if (s->proc2 && !vmx_has_proc2(&caps, s->proc2))
 		return "KVM does not offer L1 the secondary controls the scenario needs";
 	return NULL;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* L1's VMX run loop and exit reporting. */
+#include "guest_print.h"
 #include "ucall.h"
 #include "x86/vmx.h"
 
@@ -64,7 +65,7 @@ void vmx_vmcs_clear(struct vmx_vcpu *vmx, struct vmcs12 *v)
 		vmx->current = NULL;
 }
 
-uint32_t vmx_run(struct vmx_vcpu *vmx, struct vmcs12 *v)
+static uint32_t vmx_enter_once(struct vmx_vcpu *vmx, struct vmcs12 *v)
 {
 	uint32_t reason;
 	int r;
@@ -81,6 +82,37 @@ uint32_t vmx_run(struct vmx_vcpu *vmx, struct vmcs12 *v)
 	if (!(reason & EXIT_REASON_FAILED_ENTRY))
 		v->launched = true;
 	return reason;
+}
+
+static bool same_regs(const struct vmx_l2_regs *a, const struct vmx_l2_regs *b)
+{
+	const uint64_t *x = (const uint64_t *)a, *y = (const uint64_t *)b;
+
+	for (unsigned int i = 0; i < sizeof(*a) / sizeof(*x); i++)
+		if (x[i] != y[i])
+			return false;
+	return true;
+}
+
+uint32_t vmx_run(struct vmx_vcpu *vmx, struct vmcs12 *v)
+{
+	struct vmx_l2_regs regs = v->regs;
+	uint64_t rip = v->launched && vmx->current == v ? vmread(GUEST_RIP) : 0;
+
+	for (int slice = 0; slice < VMX_WATCHDOG_SLICES; slice++) {
+		uint32_t reason = vmx_enter_once(vmx, v);
+		uint64_t now;
+
+		if (reason != EXIT_REASON_PREEMPTION_TIMER || !v->watchdog)
+			return reason;
+		/* The watchdog fired: L2 ran on, or it is stuck in place. */
+		now = vmread(GUEST_RIP);
+		if (now == rip && same_regs(&regs, &v->regs))
+			return reason;
+		rip = now;
+		regs = v->regs;
+	}
+	return EXIT_REASON_PREEMPTION_TIMER;
 }
 
 static void set_bit_to(uint8_t *bitmap, uint32_t bit, bool value)
@@ -156,32 +188,54 @@ const char *vmx_exit_reason_name(uint32_t reason)
 	return "?";
 }
 
-void __vmx_assert_exit(const char *file, int line, uint32_t got, uint32_t want)
+static void describe_exit(char *buf, int size, uint32_t got, uint32_t want)
 {
 	uint32_t info;
 
+	if (got & EXIT_REASON_FAILED_ENTRY) {
+		guest_snprintf(buf, size, "VM entry failed: reason %u (%s), qualification 0x%llx; "
+			       "wanted exit %u (%s)", EXIT_REASON_BASIC(got),
+			       vmx_exit_reason_name(got),
+			       (unsigned long long)vmread(EXIT_QUALIFICATION), want,
+			       vmx_exit_reason_name(want));
+	} else if (got == EXIT_REASON_EXCEPTION_NMI) {
+		info = vmread(VM_EXIT_INTR_INFO);
+		guest_snprintf(buf, size, "L2 took exception %u (error code 0x%llx) at rip 0x%llx, "
+			       "qualification 0x%llx; wanted exit %u (%s)",
+			       info & INTR_INFO_VECTOR_MASK,
+			       (unsigned long long)(info & INTR_INFO_ERROR_CODE_VALID ?
+						    vmread(VM_EXIT_INTR_ERROR_CODE) : 0),
+			       (unsigned long long)vmread(GUEST_RIP),
+			       (unsigned long long)vmread(EXIT_QUALIFICATION), want,
+			       vmx_exit_reason_name(want));
+	} else {
+		guest_snprintf(buf, size, "exit reason %u (%s) at L2 rip 0x%llx, qualification "
+			       "0x%llx; wanted %u (%s)", got, vmx_exit_reason_name(got),
+			       (unsigned long long)vmread(GUEST_RIP),
+			       (unsigned long long)vmread(EXIT_QUALIFICATION), want,
+			       vmx_exit_reason_name(want));
+	}
+}
+
+void __vmx_assert_exit(const char *file, int line, uint32_t got, uint32_t want)
+{
+	char desc[256];
+
 	if (got == want)
 		return;
-	if (got & EXIT_REASON_FAILED_ENTRY)
-		ucall_assert(file, line, "VM entry", "VM entry failed: reason %u (%s), "
-			     "qualification 0x%llx; wanted exit %u (%s)",
-			     EXIT_REASON_BASIC(got), vmx_exit_reason_name(got),
-			     (unsigned long long)vmread(EXIT_QUALIFICATION), want,
-			     vmx_exit_reason_name(want));
-	if (got == EXIT_REASON_EXCEPTION_NMI) {
-		info = vmread(VM_EXIT_INTR_INFO);
-		ucall_assert(file, line, "VM exit", "L2 took exception %u (error code 0x%llx) "
-			     "at rip 0x%llx, qualification 0x%llx; wanted exit %u (%s)",
-			     info & INTR_INFO_VECTOR_MASK,
-			     (unsigned long long)(info & INTR_INFO_ERROR_CODE_VALID ?
-						  vmread(VM_EXIT_INTR_ERROR_CODE) : 0),
-			     (unsigned long long)vmread(GUEST_RIP),
-			     (unsigned long long)vmread(EXIT_QUALIFICATION), want,
-			     vmx_exit_reason_name(want));
-	}
-	ucall_assert(file, line, "VM exit", "exit reason %u (%s) at L2 rip 0x%llx, "
-		     "qualification 0x%llx; wanted %u (%s)", got, vmx_exit_reason_name(got),
-		     (unsigned long long)vmread(GUEST_RIP),
-		     (unsigned long long)vmread(EXIT_QUALIFICATION), want,
-		     vmx_exit_reason_name(want));
+	describe_exit(desc, sizeof(desc), got, want);
+	ucall_assert(file, line, "VM exit", "%s", desc);
+}
+
+void __vmx_assert_exit_rule(const char *file, int line, uint32_t got, uint32_t good,
+			    uint32_t bad)
+{
+	uint32_t want = guest_inverted ? bad : good;
+	char desc[256];
+
+	if (got == want)
+		return;
+	describe_exit(desc, sizeof(desc), got, want);
+	GUEST_PRINTF("%s", desc);
+	ucall_assert_rule(file, line, "VM exit reason", got, good, bad);
 }

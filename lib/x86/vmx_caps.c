@@ -3,6 +3,7 @@
  * VMX capability MSRs and control-bit queries (SDM Vol. 3C Appendix A),
  * shared by L1 guest code and the host.
  */
+#include "ucall.h"
 #include "x86/vmx.h"
 
 static const uint32_t ctl_msr[][2] = {
@@ -70,11 +71,22 @@ bool vmx_ctl_allowed0(const struct vmx_caps *caps, enum vmx_ctl ctl, uint32_t bi
 	return !((uint32_t)ctl_value(caps, ctl) & bits);
 }
 
-uint32_t vmx_ctl_adjust(const struct vmx_caps *caps, enum vmx_ctl ctl, uint32_t want)
+uint32_t vmx_ctl_value(const struct vmx_caps *caps, enum vmx_ctl ctl, uint32_t want)
 {
+	static const char * const fields[] = {
+		[VMX_CTL_PIN] = "PIN_BASED_VM_EXEC_CONTROL",
+		[VMX_CTL_PROC] = "CPU_BASED_VM_EXEC_CONTROL",
+		[VMX_CTL_PROC2] = "SECONDARY_VM_EXEC_CONTROL",
+		[VMX_CTL_EXIT] = "VM_EXIT_CONTROLS",
+		[VMX_CTL_ENTRY] = "VM_ENTRY_CONTROLS",
+	};
 	uint64_t v = ctl_value(caps, ctl);
+	uint32_t missing = want & ~(uint32_t)(v >> 32);
 
-	return (want | (uint32_t)v) & (uint32_t)(v >> 32);
+	if (missing)
+		GUEST_SKIP("%s bits 0x%x: KVM does not allow them to be 1 (SDM Vol. 3C A.3-A.5)",
+			   fields[ctl], missing);
+	return want | (uint32_t)v;
 }
 
 bool vmx_has_proc2(const struct vmx_caps *caps, uint32_t bits)

@@ -10,25 +10,11 @@
  * vmcs12 dirty, and an extra one on every entry would hide the lazy-copy
  * bugs the tests look for.  Returns 0 after a VM
  * exit, 1 for VMfailInvalid, 2 for VMfailValid.  L1's RFLAGS (IF=1, see
- * lab-notes) are restored either way: a VM exit clears them.
+ * GUEST_START_RFLAGS in x86/processor.h) are restored either way: a VM exit clears them.
  */
-#define HOST_RSP 0x6c14
+#include "x86/vmcs.h"
+#include "x86/vmx_regs_abi.h"
 
-#define R_RAX 0
-#define R_RBX 8
-#define R_RCX 16
-#define R_RDX 24
-#define R_RSI 32
-#define R_RDI 40
-#define R_RBP 48
-#define R_R8  56
-#define R_R9  64
-#define R_R10 72
-#define R_R11 80
-#define R_R12 88
-#define R_R13 96
-#define R_R14 104
-#define R_R15 112
 
 	.text
 	.code64
@@ -53,21 +39,21 @@ vmx_enter:
 
 	/* MOVs leave RFLAGS alone: ZF still says which instruction to use. */
 	testl %esi, %esi
-	movq R_RAX(%rdi), %rax
-	movq R_RBX(%rdi), %rbx
-	movq R_RCX(%rdi), %rcx
-	movq R_RDX(%rdi), %rdx
-	movq R_RSI(%rdi), %rsi
-	movq R_RBP(%rdi), %rbp
-	movq R_R8(%rdi), %r8
-	movq R_R9(%rdi), %r9
-	movq R_R10(%rdi), %r10
-	movq R_R11(%rdi), %r11
-	movq R_R12(%rdi), %r12
-	movq R_R13(%rdi), %r13
-	movq R_R14(%rdi), %r14
-	movq R_R15(%rdi), %r15
-	movq R_RDI(%rdi), %rdi
+	movq VMX_L2_RAX(%rdi), %rax
+	movq VMX_L2_RBX(%rdi), %rbx
+	movq VMX_L2_RCX(%rdi), %rcx
+	movq VMX_L2_RDX(%rdi), %rdx
+	movq VMX_L2_RSI(%rdi), %rsi
+	movq VMX_L2_RBP(%rdi), %rbp
+	movq VMX_L2_R8(%rdi), %r8
+	movq VMX_L2_R9(%rdi), %r9
+	movq VMX_L2_R10(%rdi), %r10
+	movq VMX_L2_R11(%rdi), %r11
+	movq VMX_L2_R12(%rdi), %r12
+	movq VMX_L2_R13(%rdi), %r13
+	movq VMX_L2_R14(%rdi), %r14
+	movq VMX_L2_R15(%rdi), %r15
+	movq VMX_L2_RDI(%rdi), %rdi
 	jnz .Lresume
 	vmlaunch
 	jmp .Lfail
@@ -83,21 +69,21 @@ vmx_enter:
 vmx_exit_landing:
 	pushq %rdi
 	movq 8(%rsp), %rdi
-	movq %rax, R_RAX(%rdi)
-	movq %rbx, R_RBX(%rdi)
-	movq %rcx, R_RCX(%rdi)
-	movq %rdx, R_RDX(%rdi)
-	movq %rsi, R_RSI(%rdi)
-	movq %rbp, R_RBP(%rdi)
-	movq %r8, R_R8(%rdi)
-	movq %r9, R_R9(%rdi)
-	movq %r10, R_R10(%rdi)
-	movq %r11, R_R11(%rdi)
-	movq %r12, R_R12(%rdi)
-	movq %r13, R_R13(%rdi)
-	movq %r14, R_R14(%rdi)
-	movq %r15, R_R15(%rdi)
-	popq R_RDI(%rdi)
+	movq %rax, VMX_L2_RAX(%rdi)
+	movq %rbx, VMX_L2_RBX(%rdi)
+	movq %rcx, VMX_L2_RCX(%rdi)
+	movq %rdx, VMX_L2_RDX(%rdi)
+	movq %rsi, VMX_L2_RSI(%rdi)
+	movq %rbp, VMX_L2_RBP(%rdi)
+	movq %r8, VMX_L2_R8(%rdi)
+	movq %r9, VMX_L2_R9(%rdi)
+	movq %r10, VMX_L2_R10(%rdi)
+	movq %r11, VMX_L2_R11(%rdi)
+	movq %r12, VMX_L2_R12(%rdi)
+	movq %r13, VMX_L2_R13(%rdi)
+	movq %r14, VMX_L2_R14(%rdi)
+	movq %r15, VMX_L2_R15(%rdi)
+	popq VMX_L2_RDI(%rdi)
 	xorl %eax, %eax
 .Lout:
 	popq %rdi

@@ -173,12 +173,12 @@ static void write_controls(struct vmx_vcpu *vmx, const struct l2_setup *s)
 		exit |= EXIT_LOAD_IA32_EFER;
 	}
 
-	vmwrite(PIN_BASED_VM_EXEC_CONTROL, vmx_ctl_adjust(c, VMX_CTL_PIN, pin));
-	vmwrite(CPU_BASED_VM_EXEC_CONTROL, vmx_ctl_adjust(c, VMX_CTL_PROC, proc));
+	vmwrite(PIN_BASED_VM_EXEC_CONTROL, vmx_ctl_value(c, VMX_CTL_PIN, pin));
+	vmwrite(CPU_BASED_VM_EXEC_CONTROL, vmx_ctl_value(c, VMX_CTL_PROC, proc));
 	if (proc & CPU_ACTIVATE_SECONDARY)
-		vmwrite(SECONDARY_VM_EXEC_CONTROL, vmx_ctl_adjust(c, VMX_CTL_PROC2, proc2));
-	vmwrite(VM_EXIT_CONTROLS, vmx_ctl_adjust(c, VMX_CTL_EXIT, exit));
-	vmwrite(VM_ENTRY_CONTROLS, vmx_ctl_adjust(c, VMX_CTL_ENTRY, entry));
+		vmwrite(SECONDARY_VM_EXEC_CONTROL, vmx_ctl_value(c, VMX_CTL_PROC2, proc2));
+	vmwrite(VM_EXIT_CONTROLS, vmx_ctl_value(c, VMX_CTL_EXIT, exit));
+	vmwrite(VM_ENTRY_CONTROLS, vmx_ctl_value(c, VMX_CTL_ENTRY, entry));
 	/* Every L2 exception exits to L1, which reports it: L2 has no handlers. */
 	vmwrite(EXCEPTION_BITMAP, 0xffffffff);
 	vmwrite(PAGE_FAULT_ERROR_CODE_MASK, 0);
@@ -278,8 +278,7 @@ static void write_guest_state(struct vmx_vcpu *vmx, const struct l2_setup *s, ui
 	vmwrite(GUEST_DR7, 0x400);
 	vmwrite(GUEST_RSP, stack);
 	vmwrite(GUEST_RIP, (uintptr_t)s->entry);
-	/* IF=1: see lab-notes, an L2 spinning with IF=0 starves the lab's host. */
-	vmwrite(GUEST_RFLAGS, X86_EFLAGS_FIXED | X86_EFLAGS_IF);
+	vmwrite(GUEST_RFLAGS, GUEST_START_RFLAGS);
 	vmwrite(GUEST_SYSENTER_CS, 0);
 	vmwrite(GUEST_SYSENTER_ESP, 0);
 	vmwrite(GUEST_SYSENTER_EIP, 0);
@@ -309,6 +308,7 @@ struct vmcs12 *vmx_vmcs_create(struct vmx_vcpu *vmx, const struct l2_setup *setu
 		stack = (uintptr_t)guest_alloc_pages(L2_STACK_PAGES) + L2_STACK_PAGES * PAGE_SIZE;
 	v->pa = alloc_vmcs_region(vmx->caps);
 	v->mode = setup->mode;
+	v->watchdog = setup->watchdog && !setup->timer_ticks;
 	vmx_vmcs_clear(vmx, v);
 	vmx_vmcs_load(vmx, v);
 	write_controls(vmx, setup);

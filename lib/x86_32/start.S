@@ -4,16 +4,10 @@
  * entry point, the IDT entry stubs and the VM-entry routine, for L1 code
  * running in 32-bit protected mode with PAE paging.
  */
-#define HOST_RSP	0x6c14
-#define L1_32_MAGIC	0x32334c31
+#include "x86/l1_32.h"
+#include "x86/vmcs.h"
+#include "x86/vmx_regs_abi.h"
 
-#define R_RAX 0
-#define R_RBX 8
-#define R_RCX 16
-#define R_RDX 24
-#define R_RSI 32
-#define R_RDI 40
-#define R_RBP 48
 
 /* Vectors for which the CPU pushes an error code (SDM Vol. 3A 6.13). */
 #define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
@@ -30,6 +24,7 @@ l1_32_header:
 	.long __bss_end
 	.long guest_page_pool
 	.long l1_32_idt_stubs
+	.long guest_inverted
 
 	.text
 /* The host starts here with EAX = its argument and ESP on a stack. */
@@ -90,13 +85,13 @@ vmx_enter:
 	movl $0, 4(%edx)
 1:
 	testl %esi, %esi
-	movl R_RAX(%edi), %eax
-	movl R_RBX(%edi), %ebx
-	movl R_RCX(%edi), %ecx
-	movl R_RDX(%edi), %edx
-	movl R_RSI(%edi), %esi
-	movl R_RBP(%edi), %ebp
-	movl R_RDI(%edi), %edi
+	movl VMX_L2_RAX(%edi), %eax
+	movl VMX_L2_RBX(%edi), %ebx
+	movl VMX_L2_RCX(%edi), %ecx
+	movl VMX_L2_RDX(%edi), %edx
+	movl VMX_L2_RSI(%edi), %esi
+	movl VMX_L2_RBP(%edi), %ebp
+	movl VMX_L2_RDI(%edi), %edi
 	jnz .Lresume
 	vmlaunch
 	jmp .Lfail
@@ -112,21 +107,21 @@ vmx_enter:
 vmx_exit_landing:
 	pushl %edi
 	movl 4(%esp), %edi
-	movl %eax, R_RAX(%edi)
-	movl %ebx, R_RBX(%edi)
-	movl %ecx, R_RCX(%edi)
-	movl %edx, R_RDX(%edi)
-	movl %esi, R_RSI(%edi)
-	movl %ebp, R_RBP(%edi)
-	popl R_RDI(%edi)
+	movl %eax, VMX_L2_RAX(%edi)
+	movl %ebx, VMX_L2_RBX(%edi)
+	movl %ecx, VMX_L2_RCX(%edi)
+	movl %edx, VMX_L2_RDX(%edi)
+	movl %esi, VMX_L2_RSI(%edi)
+	movl %ebp, VMX_L2_RBP(%edi)
+	popl VMX_L2_RDI(%edi)
 	xorl %eax, %eax
-	movl %eax, R_RAX+4(%edi)
-	movl %eax, R_RBX+4(%edi)
-	movl %eax, R_RCX+4(%edi)
-	movl %eax, R_RDX+4(%edi)
-	movl %eax, R_RSI+4(%edi)
-	movl %eax, R_RBP+4(%edi)
-	movl %eax, R_RDI+4(%edi)
+	movl %eax, VMX_L2_RAX+4(%edi)
+	movl %eax, VMX_L2_RBX+4(%edi)
+	movl %eax, VMX_L2_RCX+4(%edi)
+	movl %eax, VMX_L2_RDX+4(%edi)
+	movl %eax, VMX_L2_RSI+4(%edi)
+	movl %eax, VMX_L2_RBP+4(%edi)
+	movl %eax, VMX_L2_RDI+4(%edi)
 .Lout:
 	popl %edi
 	popfl

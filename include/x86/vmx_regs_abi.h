@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Byte offsets of struct vmx_l2_regs (x86/vmx.h), where the VM-entry stubs
+ * (lib/x86/vmx_entry.S, lib/x86_32/start.S) load and save L2's GPRs; vmx.h
+ * checks them with static asserts.
+ */
+#ifndef NST_X86_VMX_REGS_ABI_H
+#define NST_X86_VMX_REGS_ABI_H
+
+#define VMX_L2_RAX	0
+#define VMX_L2_RBX	8
+#define VMX_L2_RCX	16
+#define VMX_L2_RDX	24
+#define VMX_L2_RSI	32
+#define VMX_L2_RDI	40
+#define VMX_L2_RBP	48
+#define VMX_L2_R8	56
+#define VMX_L2_R9	64
+#define VMX_L2_R10	72
+#define VMX_L2_R11	80
+#define VMX_L2_R12	88
+#define VMX_L2_R13	96
+#define VMX_L2_R14	104
+#define VMX_L2_R15	112
+#define VMX_L2_REGS_SIZE 120
+
+#endif /* NST_X86_VMX_REGS_ABI_H */
