@@ -116,6 +116,26 @@ def build_standin(t):
     return suite
 
 
+CRASHING_SUITE = """#!/bin/sh
+# One scenario that crashes the guest kernel (sysrq c).
+printf 'KTAP version 1\\n1..1\\n    KTAP version 1\\n    1..1\\n'
+printf '    # crash_test\\n    # sysrq_crash: the kernel is made to crash\\n'
+sleep 1
+echo c >/proc/sysrq-trigger
+sleep 600
+"""
+
+
+def crashing_suite(t):
+    suite = os.path.join(t, "crash-suite")
+    os.makedirs(os.path.join(suite, "x86"))
+    path = os.path.join(suite, "run_tests.sh")
+    with open(path, "w") as f:
+        f.write(CRASHING_SUITE)
+    os.chmod(path, 0o755)
+    return suite
+
+
 def lab_inputs(c, suite):
     """Checks that need the kernel (cached or fetched) but no boot."""
     out = os.path.join(c.tmp, "out")
@@ -171,6 +191,15 @@ def boots(c, suite):
         c.n += 1
         c.failed += 1
         print(f"not ok {c.n} kvm_intel load failure: no cached kvm.ko")
+    # Stopped at the crash, long before the guest's 600 s sleep or the
+    # 120 s timeout would end the run.
+    c.check("a guest kernel crash in a scenario is named and exits 1", 1,
+            [r"^vmtest: stopping bochs .*: kernel crash",
+             r"^vmtest: error: the guest kernel crashed during tests in test crash_test, "
+             r"scenario sysrq_crash .*: Kernel panic - not syncing",
+             r"^vmtest: 0 passed, 1 failed, 0 skipped$"],
+            VMTEST, "--suite", crashing_suite(c.tmp), "--params", "ept=1",
+            "--emulator", "bochs", "--timeout", "120")
     c.check("nothing selected exits 125 with --bisect", 125,
             ["^vmtest: 0 passed, 0 failed, 0 skipped$"],
             VMTEST, "--suite", suite, "--params", "ept=1", "--bisect", "-t", "no_such_test")

@@ -109,6 +109,17 @@ class Crashes(unittest.TestCase):
         self.assertTrue(any("exited with preempt_count" in l for l in excerpt))
         self.assertLessEqual(len(excerpt), console.EXCERPT_MAX)
 
+    def test_recorded_guest_panic(self):
+        # A real boot whose stand-in scenario crashed the kernel (sysrq c).
+        con, t = replay("console-sysrq-panic.log", 1)
+        self.assertEqual(con.crash, "Kernel panic - not syncing: sysrq triggered crash")
+        self.assertEqual(con.crash_where, "test crash_test, scenario sysrq_crash "
+                         "(the kernel is made to crash (sysrq c))")
+        v = judge(con, ["ept=1"], bisect=True)
+        self.assertEqual((v.code, v.died_in_tests), (E_FAIL, True))
+        self.assertEqual(results.closing_line(con.sets, 1),
+                         "vmtest: 0 passed, 1 failed, 0 skipped")
+
     def test_hang_is_caught_by_the_watchdog(self):
         con, t = replay("console-hang.log", 2, timeout=60)
         self.assertIsNone(con.crash)
