@@ -219,6 +219,15 @@ for t in $tests; do nr=$((nr + 1)); done
 echo "KTAP version 1"
 echo "1..$nr"
 
+# Indents a test's KTAP, a line as soon as it comes: sed would hold lines
+# back in its buffer, and a console that stops (a host crash) would then not
+# show which scenario was running.
+indent() {
+	while IFS= read -r line || [ -n "$line" ]; do
+		printf '    %s\n' "$line"
+	done
+}
+
 passed=0 failed=0 skipped=0 xfail=0 i=0
 for t in $tests; do
 	i=$((i + 1))
@@ -227,7 +236,7 @@ for t in $tests; do
 	{
 		timeout -s KILL "$timeout_s" "$dir/x86/$t" "$@" 2>&1
 		echo $? > "$tmp/rc"
-	} | tee "$out" | sed 's/^/    /'
+	} | tee "$out" | indent
 	rc=$(cat "$tmp/rc")
 	secs=$(( $(date +%s) - start ))
 
