@@ -5,9 +5,14 @@
 #   make -C tools/testing/selftests TARGETS=<dir> run_tests
 # (lib.mk then provides all/run_tests/install/clean and KHDR_INCLUDES).
 
-# Every x86/*_test.c is a test; every lib/ source is in the library.
+# Every x86/*_test.c is a test.  Those in UPSTREAM_TESTS are built on the
+# KVM selftests library and the kselftest harness (upstream.mk) with our
+# extensions of them (UP_EXT_SRCS); the others on lib/, all of whose other
+# sources are in that library.
 TESTS := $(sort $(patsubst x86/%.c,%,$(wildcard x86/*_test.c)))
-LIB_SRCS := $(sort $(wildcard lib/*.c lib/x86/*.c lib/x86/*.S))
+UPSTREAM_TESTS :=
+UP_EXT_SRCS := lib/self_check.c
+LIB_SRCS := $(filter-out $(UP_EXT_SRCS),$(sort $(wildcard lib/*.c lib/x86/*.c lib/x86/*.S)))
 
 # The kselftest timeout of each test binary: the binaries budget their scenarios by it.
 SETTINGS_TIMEOUT := $(shell sed -n 's/^timeout=\([0-9][0-9]*\)$$/\1/p' settings)
@@ -43,7 +48,7 @@ TEST_FILES := settings config
 EXTRA_CLEAN = $(LIB_OBJS) $(LIB_OBJS:.o=.d) $(TEST_GEN_PROGS:=.o) $(TEST_GEN_PROGS:=.d) \
 	      $(L1_32_LIB_OBJS) $(L1_32_LIB_OBJS:.o=.d) $(OUTPUT)/l1_32 \
 	      $(foreach t,$(L1_32_TESTS),$(OUTPUT)/x86/$(t).l1_32.elf $(OUTPUT)/x86/$(t).l1_32.bin \
-		$(OUTPUT)/x86/$(t).l1_32_image.o)
+		$(OUTPUT)/x86/$(t).l1_32_image.o) $(UP_OUT)
 include ../lib.mk
 
 CFLAGS += $(NST_CFLAGS) $(KHDR_INCLUDES)
@@ -105,6 +110,7 @@ ifeq ($(origin OUTPUT),file)
 else
 	@echo "clean: the build's files and emptied folders in $(OUTPUT)"
 	@rm -f $(BUILT)
+	@rm -rf $(UP_OUT)
 	@printf '%s\n' $(sort $(patsubst %/,%,$(dir $(BUILT)))) $(OUTPUT)/l1_32 $(OUTPUT) | \
 		sort -r | while read -r d; do rmdir "$$d" 2>/dev/null; done; true
 endif
@@ -130,8 +136,16 @@ $(OUTPUT)/x86/%.o: x86/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -c -o $@ $<
 
-$(TEST_GEN_PROGS): $(OUTPUT)/x86/%: $(OUTPUT)/x86/%.o $(LIB_OBJS)
+LIB_TEST_PROGS := $(filter-out $(addprefix %/,$(UPSTREAM_TESTS)),$(TEST_GEN_PROGS))
+UP_TEST_PROGS := $(filter $(addprefix %/,$(UPSTREAM_TESTS)),$(TEST_GEN_PROGS))
+
+$(LIB_TEST_PROGS): $(OUTPUT)/x86/%: $(OUTPUT)/x86/%.o $(LIB_OBJS)
 	$(CC) $(NST_LDFLAGS) -o $@ $^ $(NST_LDLIBS)
+
+include upstream.mk
+
+$(UP_TEST_PROGS): $(OUTPUT)/x86/%: $(UP_OUT)/x86/%.o $(UP_EXT_OBJS) $(UP_LIB_OBJS) $(UP_LIB_STRING_OBJS)
+	$(CC) $(UP_LDFLAGS) -o $@ $^ $(UP_LDLIBS)
 
 # ---- 32-bit L1 images: x86/NAME.l1_32.c becomes the l1_32_image of NAME ----
 L1_32_TESTS := $(patsubst x86/%.l1_32.c,%,$(wildcard x86/*.l1_32.c))
@@ -206,4 +220,4 @@ check: unit lab-unit lab-selftest vmtest
 .PHONY: unit vmtest lab-unit lab-selftest check
 .SECONDARY:
 
--include $(LIB_OBJS:.o=.d) $(TEST_GEN_PROGS:=.d) $(L1_32_LIB_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(LIB_TEST_PROGS:=.d) $(L1_32_LIB_OBJS:.o=.d)
