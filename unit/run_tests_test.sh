@@ -96,7 +96,7 @@ go() {
 }
 
 echo "KTAP version 1"
-echo "1..26"
+echo "1..28"
 
 new_suite mixed
 fake a_pass 0 "KTAP version 1" "1..2" "ok 1 x" "ok 2 y" \
@@ -295,6 +295,30 @@ check "self_check_doubles_the_enforced_timeout" $?
 go -t slow -o 3
 [ $rc = 0 ] && echo "$out" | grep -q '^ok 1 slow$'
 check "override_timeout_replaces_the_default" $?
+
+new_suite whole_skip
+fake s_req 4 "Random seed: 0x1" "1..0 # SKIP - Requirement not met: kvm_cpu_has(X86_FEATURE_VMX)"
+fake s_pass 0 "KTAP version 1" "1..1" "ok 1 global.x"
+go
+echo "$out" | grep -q '^ok 1 s_req # SKIP Requirement not met: kvm_cpu_has(X86_FEATURE_VMX)$' &&
+	[ "$(echo "$out" | tail -n 1)" = "1 passed, 0 failed, 1 skipped" ] && [ $rc = 0 ]
+check "whole_test_skip_counts_one_with_its_reason" $?
+
+# A harness test on the KVM selftests library: the library prints its
+# random seed first, also with -l.
+new_suite seed
+{
+	echo '#!/bin/sh'
+	echo 'echo "Random seed: 0x1"'
+	echo 'case "$*" in *"-s x"*"-l"*) echo global.x ;; *-l*) ;; *) echo "ok 1 global.x" ;; esac'
+} > "$suite/x86/h"
+chmod +x "$suite/x86/h"
+echo x86/h > "$suite/kvm-nested-tests.list"
+go -- -s y
+r1=$rc
+go -- -s x
+[ $r1 = 2 ] && [ $rc = 0 ] && echo "$out" | grep -q '^ok 1 h$'
+check "random_seed_line_lists_nothing" $?
 
 echo "# Totals: pass:$((n - failed)) fail:$failed xfail:0 xpass:0 skip:0 error:0"
 [ $failed = 0 ]
