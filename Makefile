@@ -10,7 +10,7 @@
 # extensions of them (UP_EXT_SRCS); the others on lib/, all of whose other
 # sources are in that library.
 TESTS := $(sort $(patsubst x86/%.c,%,$(wildcard x86/*_test.c)))
-UPSTREAM_TESTS :=
+UPSTREAM_TESTS := vmx_vmcall_test
 UP_EXT_SRCS := lib/self_check.c
 LIB_SRCS := $(filter-out $(UP_EXT_SRCS),$(sort $(wildcard lib/*.c lib/x86/*.c lib/x86/*.S)))
 
