@@ -15,7 +15,9 @@
 #   /lab/args     more run_tests.sh arguments, one per line (may be empty lines),
 #                 given after the tests
 #   /lab/flags    "bisect" when run_tests.sh must get --bisect; "repeat N" to run
-#                 it N times per set
+#                 it N times per set; "selfcheck" to follow each run by one with
+#                 --self-check
+#   /lab/env      NAME=VALUE per line, exported for run_tests.sh and its tests
 #   /lab/modules/ irqbypass.ko (optional), kvm.ko, kvm-intel.ko
 
 /bin/busybox mkdir -p /proc /sys /dev /tmp /bin /sbin /usr/bin /usr/sbin
@@ -30,6 +32,11 @@
 exec </dev/console >/dev/console 2>&1
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp TMPDIR=/tmp
+if [ -f /lab/env ]; then
+	while IFS= read -r kv; do
+		[ -n "$kv" ] && export "$kv"
+	done </lab/env
+fi
 
 lab()
 {
@@ -109,6 +116,11 @@ if [ -f /lab/args ]; then
 fi
 repeat=$(sed -n 's/^repeat \([1-9][0-9]*\)$/\1/p' /lab/flags 2>/dev/null)
 repeat=${repeat:-1}
+# Each repetition runs run_tests.sh normally ("run"), then, when asked, with
+# --self-check ("selfcheck"): the markers say which, so the host counts them
+# apart.
+kinds=run
+grep -qx selfcheck /lab/flags 2>/dev/null && kinds="run selfcheck"
 
 # Parameters always shown after loading, plus those that the set names.
 SHOWN="nested ept vpid unrestricted_guest enable_shadow_vmcs eptad pml enable_apicv"
@@ -143,14 +155,20 @@ while IFS= read -r params <&3; do
 	r=0
 	while [ "$r" -lt "$repeat" ]; do
 		r=$((r + 1))
-		lab "$tag run $r begin"
-		mark=$(dmesg_mark)
-		/suite/run_tests.sh "$@" </dev/null
-		rc=$?
-		lab "$tag run $r exit=$rc"
-		# A failed run often comes with a KVM warning; show it while it is
-		# fresh.
-		[ "$rc" -ne 0 ] && [ "$rc" -ne 125 ] && dmesg_since "$mark"
+		for kind in $kinds; do
+			extra=
+			[ "$kind" = selfcheck ] && extra=--self-check
+			lab "$tag $kind $r begin"
+			mark=$(dmesg_mark)
+			# $extra is one word or none.
+			# shellcheck disable=SC2086
+			/suite/run_tests.sh $extra "$@" </dev/null
+			rc=$?
+			lab "$tag $kind $r exit=$rc"
+			# A failed run often comes with a KVM warning; show it while
+			# it is fresh.
+			[ "$rc" -ne 0 ] && [ "$rc" -ne 125 ] && dmesg_since "$mark"
+		done
 	done
 
 	mark=$(dmesg_mark)

@@ -25,6 +25,11 @@ VMTEST_OPTIONS = {
     "--suite": ("suite", "value"),
     "--emulator": ("emulator", "value"),
     "--timeout": ("timeout", "value"),
+    "--self-check": ("self_check", "flag"),
+    "--env": ("env", "append"),
+    "--kernel-version": ("kernel_versions", "append"),
+    "--kernel-fallback": ("kernel_fallback", "value"),
+    "--kernel-tree": ("kernel_tree", "value"),
     "--bisect": ("bisect", "flag"),
     "--keep": ("keep", "flag"),
     "--dry-run": ("dry_run", "flag"),
@@ -49,6 +54,19 @@ Options:
                        as it is, e.g. -- --self-check -- -s 'vmxon*'
   --repeat N           run run_tests.sh N times per set in the same boot; the
                        set fails if any run fails
+  --self-check         after each run, run run_tests.sh --self-check (every
+                       scenario normally, then inverted: it must fail at its
+                       rule's own assertion); both are counted
+  --env NAME=VALUE     set NAME in the guest for run_tests.sh and its tests
+                       (repeatable), e.g. --env NST_RUN_KNOWN_CRASHES=1
+  --kernel-version V   boot Debian's cloud kernel V: 6.1, 6.12, newest (Debian
+                       unstable/experimental) or an exact Debian package
+                       version; repeatable: one boot per kernel, counts added up
+  --kernel-fallback V  when the kernel of --kernel-version cannot be had (the
+                       archive is unreachable), use V instead and say why
+  --kernel-tree DIR    build DIR's arch/x86/kvm and virt/kvm against Debian's
+                       headers of the same version (6.1, 6.12), check them,
+                       boot that Debian kernel with them
   --modules DIR        use kvm.ko, kvm-intel.ko (and irqbypass.ko) from DIR,
                        e.g. a kernel build tree, instead of the packaged ones
   --kernel FILE        boot this bzImage instead of Debian's (needs --modules)
@@ -81,6 +99,11 @@ module load, emulator crash or timeout), 125 nothing ran (--bisect).  With
 # Every word of a set must be NAME or NAME=VALUE: /init splits sets on blanks,
 # and a quote would make the markers ambiguous.
 PARAM_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(=[A-Za-z0-9_.,:+-]*)?$")
+# --env: /init exports each line of /lab/env as it is.
+ENV_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=[^\n]*$")
+# A Debian version (epoch, upstream, revision) or one of the named tracks.
+KERNEL_VERSION = re.compile(r"^(?:\d+:)?[0-9][A-Za-z0-9.+~-]*$")
+KERNEL_TRACKS = ("6.1", "6.12", "newest")
 POSITIVE = re.compile(r"^[1-9][0-9]*$")
 
 
@@ -221,10 +244,25 @@ class VmtestConfig:
     bisect: bool
     keep: bool
     dry_run: bool
+    self_check: bool = False
+    env: list = field(default_factory=list)
+    kernel_versions: list = field(default_factory=list)
+    kernel_fallback: str = None
+    kernel_tree: str = None
+
+    @property
+    def kinds(self):
+        """The kinds of run_tests.sh run each repetition makes, in order:
+        "run" (normal) and, with --self-check, "selfcheck"."""
+        return ("run", "selfcheck") if self.self_check else ("run",)
+
+    @property
+    def runs_per_set(self):
+        return self.repeat * len(self.kinds)
 
     @property
     def nruns(self):
-        return len(self.param_sets) * self.repeat
+        return len(self.param_sets) * self.runs_per_set
 
 
 def _check_params(sets):
@@ -251,6 +289,36 @@ def _run_args(strings, rest):
             raise UsageError(f"unbalanced quote or trailing \\ in --run-args: {s}")
         words += got
     return words + list(rest)
+
+
+def _check_env(env):
+    for e in env:
+        if not ENV_WORD.match(e):
+            raise UsageError(f"bad --env '{e}': it must be NAME=VALUE on one line")
+
+
+def _check_kernels(o):
+    versions = o.get("kernel_versions", [])
+    fallback = o.get("kernel_fallback")
+    for v in versions + ([fallback] if fallback else []):
+        if not KERNEL_VERSION.match(v) and v not in KERNEL_TRACKS:
+            raise UsageError(f"bad kernel version '{v}': give 6.1, 6.12, newest or a "
+                             "Debian package version")
+    if (versions or fallback) and (o.get("kernel") or o.get("modules")):
+        raise UsageError("--kernel-version takes Debian's kernel and modules: it "
+                         "cannot go with --kernel or --modules")
+    if fallback and not versions:
+        raise UsageError("--kernel-fallback needs --kernel-version")
+    if len(set(versions)) != len(versions):
+        raise UsageError("a --kernel-version is given twice")
+    tree = o.get("kernel_tree")
+    if tree:
+        if versions or o.get("kernel") or o.get("modules"):
+            raise UsageError("--kernel-tree picks the kernel and builds the modules: it "
+                             "cannot go with --kernel-version, --kernel or --modules")
+        if not os.path.isfile(os.path.join(tree, "Makefile")) or \
+                not os.path.isdir(os.path.join(tree, "arch", "x86", "kvm")):
+            raise UsageError(f"not a kernel tree with arch/x86/kvm: {tree}")
 
 
 def _timeout(value, nruns):
@@ -298,12 +366,19 @@ def vmtest_config(argv):
     if emulator not in ("bochs", "qemu", "auto"):
         raise UsageError(f"--emulator must be bochs, qemu or auto, not '{emulator}'")
     _check_paths(o)
+    _check_env(o.get("env", []))
+    _check_kernels(o)
+    self_check = bool(o.get("self_check"))
+    nruns = len(sets) * int(repeat) * (2 if self_check else 1)
     return VmtestConfig(
         param_sets=sets, tests=tests, run_args=run_args, repeat=int(repeat),
         modules=o.get("modules"), kernel=o.get("kernel"), suite=o.get("suite"),
-        emulator=emulator, timeout=_timeout(o.get("timeout"), len(sets) * int(repeat)),
+        emulator=emulator, timeout=_timeout(o.get("timeout"), nruns),
         bisect=bool(o.get("bisect")), keep=bool(o.get("keep")),
-        dry_run=bool(o.get("dry_run")))
+        dry_run=bool(o.get("dry_run")), self_check=self_check,
+        env=o.get("env", []), kernel_versions=o.get("kernel_versions", []),
+        kernel_fallback=o.get("kernel_fallback"),
+        kernel_tree=o.get("kernel_tree") and os.path.abspath(o["kernel_tree"]))
 
 
 def unknown_params(param_sets, known):

@@ -27,6 +27,9 @@ CRASH = re.compile(TIME + r"(?:BUG:|kernel BUG at|Oops:|Kernel panic|general pro
 WARNING = re.compile(TIME + r"(?:WARNING:|BUG:|Oops:|general protection)")
 CLOSING = re.compile(r"^(\d+) passed, (\d+) failed, (\d+) skipped$")
 SET_MARKER = re.compile(r'^set (\d+) params "[^"]*" ?(.*)$')
+# A run of run_tests.sh: "run R" normally, "selfcheck R" with --self-check.
+RUN_BEGIN = re.compile(r"^(run|selfcheck) \d+ begin$")
+RUN_EXIT = re.compile(r"^(run|selfcheck) \d+ exit=(\d+)$")
 
 # Seconds to let the rest of a crash report reach the console before the
 # emulator is stopped.
@@ -52,6 +55,10 @@ class SetRecord:
     passed: int = 0
     failed: int = 0
     skipped: int = 0
+    # kind ("run", "selfcheck") -> [runs finished, passed, failed, skipped]
+    kinds: dict = field(default_factory=dict)
+    # kind -> wall seconds its runs took (begin to exit markers)
+    kind_secs: dict = field(default_factory=dict)
 
 
 class Ktap:
@@ -133,8 +140,9 @@ class Console:
 
     # --- the markers ---------------------------------------------------------------
 
-    def _run_ended(self, n, rc):
-        """A run of run_tests.sh in set n exited with rc.  The set's status is
+    def _run_ended(self, n, rc, kind="run"):
+        """A run of run_tests.sh (of kind "run" or "selfcheck") in set n
+        exited with rc.  The set's status is
         that of its first failed run, else 0 if a run passed, else 125."""
         s = self.sets.setdefault(n, SetRecord())
         s.runs += 1
@@ -157,6 +165,9 @@ class Console:
         s.passed += p
         s.failed += f
         s.skipped += sk
+        k = s.kinds.setdefault(kind, [0, 0, 0, 0])
+        for i, x in enumerate((1, p, f, sk)):
+            k[i] += x
         self.run_counts = None
         self.state = "rmmod"
 
@@ -177,14 +188,18 @@ class Console:
             s.state = "modfail"
             self.state = "insmod"
             self.load_report_done = True
-        elif re.match(r"^run \d+ begin$", rest):
+        elif RUN_BEGIN.match(rest):
+            s.t["run_begin"] = t
             s.begun += 1
             self.run_counts = None
             self.state = "tests"
             self.ktap.reset()
-        elif re.match(r"^run \d+ exit=\d+$", rest):
+        elif RUN_EXIT.match(rest):
             s.t["exit"] = t
-            self._run_ended(n, int(rest.rpartition("=")[2]))
+            m = RUN_EXIT.match(rest)
+            kind = m.group(1)
+            s.kind_secs[kind] = s.kind_secs.get(kind, 0.0) + t - s.t.get("run_begin", t)
+            self._run_ended(n, int(m.group(2)), kind)
         elif rest == "rmmodfail":
             s.t["end"] = t
             s.state = "rmmodfail"

@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 import time
 
-from .errors import LabError, E_HOST
+from .errors import LabError, UsageError, E_HOST
 
 # The meta package whose dependency names the current cloud kernel.  The cloud
 # flavour is LZ4-compressed; the generic one (XZ) takes ~70 s more to unpack in
@@ -26,11 +26,27 @@ from .errors import LabError, E_HOST
 # hard-coded.
 KERNEL_META = "linux-image-cloud-amd64"
 
+# The kernels --kernel-version names: which archive (see SUITES) and which
+# meta package's newest version.  Debian 12 carries 6.1 and, in its security
+# suite, 6.12 LTS; the newest kernels are in unstable and experimental, whose
+# meta package moves with every upload, so it is resolved at each run.
+TRACKS = {
+    "6.1": ("stable", KERNEL_META),
+    "6.12": ("stable", "linux-image-6.12-cloud-amd64"),
+    "newest": ("sid", KERNEL_META),
+}
+DEFAULT_TRACK = "6.1"
+
 KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg"
-SOURCES = (
-    f"deb [signed-by={KEYRING}] http://deb.debian.org/debian bookworm main\n"
-    f"deb [signed-by={KEYRING}] http://deb.debian.org/debian-security bookworm-security main\n"
-)
+# archive name -> (apt folder under the lab cache, [(mirror kind, suite)]).
+SUITES = {
+    "stable": ("apt", [("archive", "bookworm"), ("security", "bookworm-security")]),
+    "sid": ("apt-sid", [("archive", "unstable"), ("archive", "experimental")]),
+}
+# A mirror for the lab's private apt instead of the machine's (e.g. a local
+# one, or an unreachable one to check the error path).
+MIRROR_ENV = "LAB_DEBIAN_MIRROR"
+APT_SOURCE_FILES = ("/etc/apt/sources.list", "/etc/apt/sources.list.d")
 # Security updates replace packages: lists older than this are fetched again.
 LISTS_MAX_AGE = 24 * 3600
 
@@ -168,16 +184,99 @@ def _sort_key(v):
     return _Key(v)
 
 
+# --- the Debian mirror the machine uses ----------------------------------------------
+
+def parse_apt_sources(text):
+    """(URI, suite) pairs of an apt sources file, one-line or deb822 format;
+    only "deb" entries."""
+    pairs = []
+    if re.search(r"^(Types|URIs|Suites):", text, re.M):
+        for para in re.split(r"\n\s*\n", text):
+            fields = {}
+            for line in para.splitlines():
+                if line.startswith("#") or ":" not in line or line[0].isspace():
+                    continue
+                k, _, v = line.partition(":")
+                fields[k.strip().lower()] = v.split()
+            if "deb" in fields.get("types", []) and \
+                    fields.get("enabled", ["yes"])[0].lower() != "no":
+                pairs += [(u, su) for u in fields.get("uris", [])
+                          for su in fields.get("suites", [])]
+        return pairs
+    for line in text.splitlines():
+        line = re.sub(r"\[[^]]*\]", " ", line.split("#", 1)[0]).split()
+        if len(line) >= 3 and line[0] == "deb":
+            pairs.append((line[1], line[2]))
+    return pairs
+
+
+def mirrors(pairs, override=None):
+    """{"archive": URI, "security": URI} from the machine's apt sources: the
+    lab uses the mirror the machine is set up to reach, and never writes a
+    host of its own.  override: one archive URI for both (the security
+    archive beside it, as Debian's mirrors lay them out)."""
+    if override:
+        base = override.rstrip("/")
+        return {"archive": base, "security": base + "-security"}
+    out = {}
+    for uri, suite in pairs:
+        uri = uri.rstrip("/")
+        if suite.endswith("-security"):
+            out.setdefault("security", uri)
+        elif uri.endswith("/debian"):
+            out.setdefault("archive", uri)
+    return out
+
+
+def machine_mirrors():
+    texts = []
+    for p in APT_SOURCE_FILES:
+        files = sorted(glob.glob(os.path.join(p, "*.list")) + glob.glob(os.path.join(p, "*.sources"))) \
+            if os.path.isdir(p) else [p]
+        for f in files:
+            try:
+                with open(f) as fh:
+                    texts.append(fh.read())
+            except OSError:
+                pass
+    return mirrors([pair for t in texts for pair in parse_apt_sources(t)],
+                   os.environ.get(MIRROR_ENV))
+
+
+def sources_list(archive, found):
+    """The private sources.list of an archive ("stable", "sid")."""
+    lines = []
+    for kind, suite in SUITES[archive][1]:
+        if kind not in found:
+            raise LabError(E_HOST, f"no Debian {kind} mirror in the machine's apt sources "
+                           f"({', '.join(APT_SOURCE_FILES)}); set {MIRROR_ENV}=URI")
+        lines.append(f"deb [signed-by={KEYRING}] {found[kind]} {suite} main\n")
+    return "".join(lines)
+
+
+def apt_for(cache, archive, log=None):
+    """The private apt of an archive, its lists under the lab cache."""
+    return Apt(os.path.join(cache, SUITES[archive][0]), archive=archive, log=log)
+
+
 # --- the private apt ----------------------------------------------------------------
 
 class Apt:
     """apt-get and apt-cache with the lab's own sources, lists and cache."""
 
-    def __init__(self, root, sources=SOURCES, log=None):
+    def __init__(self, root, sources=None, log=None, archive="stable"):
         # apt takes a relative Dir:: path as relative to its root, "/".
         self.root = os.path.abspath(root)
-        self.sources = sources
+        self._sources = sources
+        self.archive = archive
         self.log = log or (lambda m: None)
+        self.error = None
+
+    @property
+    def sources(self):
+        if self._sources is None:
+            self._sources = sources_list(self.archive, machine_mirrors())
+        return self._sources
 
     def options(self):
         r = self.root
@@ -217,9 +316,26 @@ class Apt:
         self.log(f"apt-get update (private lists in {self.root}/lists)")
         r = subprocess.run(["apt-get", *self.options(), "-q", "update"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        if r.returncode != 0:
-            self.log(f"warning: apt-get update failed: {r.stderr.strip()[-300:]}")
-        return r.returncode == 0 and self._lists_age() is not None
+        # apt-get update exits 0 even when it reached no server, and only
+        # says so in warnings.
+        failed = r.returncode != 0 or re.search(r"^(W|E): (Failed to fetch|Some index)",
+                                                r.stderr, re.M)
+        if failed:
+            # The first complaint names the server and what went wrong.
+            lines = [l for l in r.stderr.splitlines() if l.strip()]
+            self.error = (lines[0] if lines else f"exit {r.returncode}").strip()[:200]
+            self.log(f"warning: apt-get update failed: {self.error}")
+        return not failed and self._lists_age() is not None
+
+    def usable(self):
+        """Lists to answer from: fresh ones, or (offline) old ones with a
+        warning.  False when there are none."""
+        if self.update():
+            return True
+        if self._lists_age() is not None:
+            self.log("warning: using the old package lists")
+            return True
+        return False
 
     def cache(self, *args):
         """apt-cache's stdout, or "" when it failed."""
@@ -288,6 +404,90 @@ def resolve_source(version, madison_text):
     return f"{pkg}={got}", note
 
 
+IMAGE = re.compile(r"^linux-image-\d[^ ]*$")
+
+
+def newest(versions):
+    return max(versions, key=_sort_key) if versions else None
+
+
+class KernelChoice:
+    """A resolved Debian kernel: its image package, version, and the packages
+    to unpack with it (7.x splits the image into linux-binary-* and
+    linux-modules-*)."""
+
+    def __init__(self, archive, image, version, packages, how):
+        self.archive = archive
+        self.image = image
+        self.version = version
+        self.packages = packages
+        self.how = how
+
+    def specs(self):
+        return [f"{p}={self.version}" for p in self.packages]
+
+
+def _image_parts(image, depends_text):
+    """The image package and its same-flavour parts, from its depends."""
+    suffix = image[len("linux-image-"):]
+    return [image] + [d for d in parse_depends(depends_text)
+                      if d in (f"linux-binary-{suffix}", f"linux-modules-{suffix}")]
+
+
+def resolve_meta(archive, meta, version, ask, how):
+    """The kernel a meta package at VERSION depends on.  ask(*args) is
+    apt-cache of that archive (a recorded answer in the unit tests)."""
+    image = next((d for d in parse_depends(ask("depends", f"{meta}={version}"))
+                  if IMAGE.match(d)), None)
+    if image is None:
+        raise ResolveError(f"{meta} {version} names no linux-image package")
+    have = parse_madison(ask("madison", image)).get(image, [])
+    got = version if version in have else newest(have)
+    if got is None:
+        raise ResolveError(f"{image} (from {meta} {version}) is not in the archive")
+    parts = _image_parts(image, ask("depends", f"{image}={got}"))
+    return KernelChoice(archive, image, got, parts, how)
+
+
+def available_versions(asks):
+    """archive -> meta -> versions, from each archive's apt-cache."""
+    out = {}
+    for track, (archive, meta) in TRACKS.items():
+        if archive in asks:
+            out.setdefault(archive, {})[meta] = \
+                parse_madison(asks[archive]("madison", meta)).get(meta, [])
+    return out
+
+
+def resolve_kernel_version(want, asks):
+    """The kernel --kernel-version WANT names.  asks: archive -> apt-cache.
+    A track (6.1, 6.12, newest) is its meta package's newest version in its
+    archive; anything else must be a version of one of those meta packages.
+    An unknown version is a usage error that lists what there is."""
+    avail = available_versions(asks)
+    if want in TRACKS:
+        archive, meta = TRACKS[want]
+        v = newest(avail.get(archive, {}).get(meta, []))
+        if v is None:
+            raise ResolveError(f"{meta} is not in the Debian {archive} archive")
+        return resolve_meta(archive, meta, v, asks[archive], f"{want}: {meta} {v}")
+    for archive, metas in avail.items():
+        for meta, versions in metas.items():
+            if want in versions:
+                return resolve_meta(archive, meta, want, asks[archive], f"{meta} {want}")
+    listed = sorted({v for metas in avail.values() for vs in metas.values() for v in vs},
+                    key=_sort_key)
+    raise UsageError(f"unknown kernel version '{want}': give {', '.join(TRACKS)} or one "
+                     f"of the versions the archive has: {', '.join(listed) or 'none'}")
+
+
+def archives_for(want):
+    """The archives whose lists resolving WANT needs."""
+    if want in TRACKS:
+        return [TRACKS[want][0]]
+    return list(SUITES)
+
+
 # --- the cache -----------------------------------------------------------------------------
 
 @contextlib.contextmanager
@@ -350,10 +550,16 @@ class Kernel:
         self.package = package
         self.version = version
         images = sorted(glob.glob(os.path.join(root, "boot", "vmlinuz-*")))
-        if not images:
-            raise LabError(E_HOST, f"no boot/vmlinuz-* in {root}")
-        self.image = images[0]
-        self.release = os.path.basename(self.image)[len("vmlinuz-"):]
+        if images:
+            self.image = images[0]
+            self.release = os.path.basename(self.image)[len("vmlinuz-"):]
+        else:
+            # 7.x packages keep the image beside its modules.
+            images = sorted(glob.glob(os.path.join(root, "usr/lib/modules/*/vmlinuz")))
+            if not images:
+                raise LabError(E_HOST, f"no boot/vmlinuz-* in {root}")
+            self.image = images[0]
+            self.release = os.path.basename(os.path.dirname(self.image))
         for sub in ("lib/modules", "usr/lib/modules"):
             moddir = os.path.join(root, sub, self.release)
             if os.path.isdir(moddir):
@@ -396,6 +602,40 @@ def fetch_kernel(apt, cache, log):
                          version or "unknown")
             log(f"kernel: {pkg} {stamp_of(directory)} unpacked into {directory}")
     return Kernel(directory, pkg, stamp_of(directory))
+
+
+def fetch_kernel_version(cache, want, log, apt_factory=apt_for):
+    """The kernel --kernel-version WANT names, resolved from the archive at
+    every run (a track moves with uploads) and unpacked once per package and
+    version into the cache.  Offline, the last resolution of WANT is reused
+    if its kernel is cached."""
+    memo = os.path.join(cache, f"kernel-version-{re.sub(r'[^A-Za-z0-9.+~-]', '_', want)}")
+    apts = {a: apt_factory(cache, a, log) for a in archives_for(want)}
+    usable = {a: apt for a, apt in apts.items() if apt.usable()}
+    if len(usable) < len(apts):
+        cached = stamp_of(memo)
+        if cached and stamp_of(os.path.join(cache, cached.split()[0])) == cached.split()[1]:
+            log(f"warning: the Debian archive is unreachable; using cached {cached}")
+            pkg, version = cached.split()[:2]
+            return Kernel(os.path.join(cache, pkg), pkg, version)
+        why = "; ".join(f"{a}: {apt.error or 'no package lists'}"
+                        for a, apt in apts.items() if a not in usable)
+        raise LabError(E_HOST, f"cannot reach the Debian archive for kernel '{want}' "
+                       f"(apt-get update failed: {why}) and no resolution of it is cached")
+    choice = resolve_kernel_version(want, {a: (lambda *args, apt=apt: apt.cache(*args))
+                                           for a, apt in usable.items()})
+    directory = os.path.join(cache, choice.image)
+    with cache_lock(cache):
+        if stamp_of(directory) == choice.version:
+            log(f"kernel: {choice.how} -> {choice.image} {choice.version}, cached")
+        else:
+            log(f"kernel: {choice.how} -> downloading {' '.join(choice.specs())}")
+            fetch_unpack(usable[choice.archive], choice.specs(), cache, choice.image,
+                         choice.version)
+        os.makedirs(memo, exist_ok=True)
+        with open(os.path.join(memo, STAMP), "w") as f:
+            f.write(f"{choice.image} {choice.version}\n")
+    return Kernel(directory, choice.image, choice.version)
 
 
 def fetch_headers(apt, cache, release, version, log):

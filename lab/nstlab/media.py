@@ -45,14 +45,17 @@ def _base(root, lab_dir):
 
 
 def _settings(root, cfg):
-    """/lab/{params,tests,args,flags}, one item per line, as /init reads them."""
+    """/lab/{params,tests,args,flags,env}, one item per line, as /init reads
+    them."""
     lab = os.path.join(root, "lab")
     _write(os.path.join(lab, "params"), "".join(p + "\n" for p in cfg.param_sets))
     _write(os.path.join(lab, "tests"), "".join(t + "\n" for t in cfg.tests if t))
     # Kept as they are, empty ones too: an empty file means no argument.
     _write(os.path.join(lab, "args"), "".join(a + "\n" for a in cfg.run_args))
     _write(os.path.join(lab, "flags"),
-           f"repeat {cfg.repeat}\n" + ("bisect\n" if cfg.bisect else ""))
+           f"repeat {cfg.repeat}\n" + ("bisect\n" if cfg.bisect else "")
+           + ("selfcheck\n" if cfg.self_check else ""))
+    _write(os.path.join(lab, "env"), "".join(e + "\n" for e in cfg.env))
 
 
 def _suite(root, suite_dir, log):

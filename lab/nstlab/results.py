@@ -16,17 +16,58 @@ def bisect_exit(code, bisect):
     return {E_USAGE: X_ABORT, E_HOST: X_ABORT, E_LAB: E_NOTHING}.get(code, code)
 
 
-def closing_line(sets, nruns):
-    """The last line of every run that got past the command line: the scenario
-    counts of all run_tests.sh closing lines.  A run that did not finish (the
-    machine died, kvm_intel did not load, the set or the whole boot never
+KIND_NAMES = {"run": "normal runs", "selfcheck": "self-check runs"}
+
+
+def counts(sets, nruns, kind=None):
+    """(passed, failed, skipped): the scenario counts of all run_tests.sh
+    closing lines (of one kind of run, or all).  A run that did not finish
+    (the machine died, kvm_intel did not load, the set or the whole boot never
     happened) counts as one failed scenario, so a lost run never looks like a
-    pass."""
-    p = sum(s.passed for s in sets.values())
-    f = sum(s.failed for s in sets.values())
-    sk = sum(s.skipped for s in sets.values())
-    done = sum(s.runs for s in sets.values())
-    return f"vmtest: {p} passed, {f + nruns - done} failed, {sk} skipped"
+    pass.  nruns: the runs asked for (of that kind)."""
+    if kind is None:
+        rows = [(s.runs, s.passed, s.failed, s.skipped) for s in sets.values()]
+    else:
+        rows = [s.kinds.get(kind, (0, 0, 0, 0)) for s in sets.values()]
+    done, p, f, sk = (sum(r[i] for r in rows) for i in range(4))
+    return p, f + nruns - done, sk
+
+
+def count_text(c):
+    return f"{c[0]} passed, {c[1]} failed, {c[2]} skipped"
+
+
+def closing_line(sets, nruns):
+    """The last line of every run that got past the command line."""
+    return f"vmtest: {count_text(counts(sets, nruns))}"
+
+
+def kind_lines(sets, kinds, runs_per_kind, label=""):
+    """With more than one kind of run (--self-check), one line per kind
+    before the closing line, so that a self-check failure is told apart from
+    a failure of the suite itself."""
+    if len(kinds) < 2:
+        return []
+    return [f"vmtest: {label}{KIND_NAMES[k]}: "
+            f"{count_text(counts(sets, runs_per_kind, k))}" for k in kinds]
+
+
+def add_counts(all_counts):
+    """The sum of several (passed, failed, skipped)."""
+    return tuple(sum(c[i] for c in all_counts) for i in range(3))
+
+
+def combine_codes(codes):
+    """One exit code for several boots (one per kernel): a test failure
+    first, then the other failures in the order they came, else 0 if any
+    passed, else 125 (nothing ran under --bisect)."""
+    for c in codes:
+        if c == E_FAIL:
+            return c
+    for c in codes:
+        if c not in (E_PASS, E_NOTHING):
+            return c
+    return E_PASS if E_PASS in codes else (codes[0] if codes else E_PASS)
 
 
 @dataclass

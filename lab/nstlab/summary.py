@@ -52,7 +52,7 @@ def _set_rows(run, con):
         result = s.state or (f"exit={s.rc}" if s.rc is not None else "no run")
         quoted = f'"{params}"'
         out.append(f"  {i:<3} {quoted:<22} {result:<9} "
-                   f"{f'{s.runs}/{cfg.repeat}':>4} {s.fails:>6}  "
+                   f"{f'{s.runs}/{cfg.runs_per_set}':>4} {s.fails:>6}  "
                    f"{f'{s.passed}/{s.failed}/{s.skipped}':<14} {s.info}".rstrip())
     out.append("  (runs: finished/asked; failed: runs that failed; scenarios: "
                "passed/failed/skipped)")
@@ -75,9 +75,14 @@ def _phase_rows(run, con):
     for i, params in enumerate(cfg.param_sets, 1):
         st = con.sets[i].t
         p = f'set {i} "{params}"'
-        tests = "tests" if cfg.repeat == 1 else f"tests ({con.sets[i].runs} runs)"
+        tests = "tests" if cfg.runs_per_set == 1 else f"tests ({con.sets[i].runs} runs)"
         out.append(row(f"{p} insmod kvm_intel", span(st.get("begin"), st.get("loaded"))))
         out.append(row(f"{p} {tests}", span(st.get("loaded"), st.get("exit"))))
+        if len(cfg.kinds) > 1:
+            for k in cfg.kinds:
+                secs = con.sets[i].kind_secs.get(k)
+                out.append(row(f"  of which {k} runs",
+                               "-" if secs is None else f"{secs:.1f}"))
         out.append(row(f"{p} rmmod", span(st.get("exit"), st.get("end"))))
         for k in ("begin", "loaded", "exit", "end"):
             prev = st.get(k, prev)

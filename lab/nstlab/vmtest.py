@@ -16,7 +16,8 @@ import sys
 import tempfile
 import time
 
-from . import cli, console, deps, kernels, kmod, machines, media, results, summary
+from . import (cli, console, deps, kernels, kmod, machines, media, results, summary,
+               treebuild)
 from .errors import (LabError, UsageError, Interrupted, E_USAGE, E_HOST, E_LAB,
                      install_signal_handlers)
 
@@ -34,8 +35,10 @@ def msg(text):
 class Run:
     """One vmtest run: its configuration and what it made."""
 
-    def __init__(self, cfg):
+    def __init__(self, cfg, kernel_version=None):
         self.cfg = cfg
+        self.kernel_version = kernel_version
+        self.kernel = None      # a kernels.Kernel fetched before the boot
         self.emulator = cfg.emulator
         self.cache = os.environ.get("LAB_CACHE", os.path.join(LAB_DIR, "cache"))
         self.out_root = os.environ.get("LAB_OUT", os.path.join(LAB_DIR, "out"))
@@ -118,9 +121,11 @@ def get_kernel(run):
     if run.cfg.kernel:
         run.kver = f"custom ({os.path.basename(run.cfg.kernel)})"
         return run.cfg.kernel, None
-    apt = kernels.Apt(os.path.join(run.cache, "apt"), log=msg) if deps.is_debian() else None
-    k = kernels.fetch_kernel(apt, run.cache, msg)
-    run.kver = k.release
+    k = run.kernel
+    if k is None:
+        apt = kernels.Apt(os.path.join(run.cache, "apt"), log=msg) if deps.is_debian() else None
+        k = kernels.fetch_kernel(apt, run.cache, msg)
+    run.kver = f"{k.release} ({k.package} {k.version})"
     return k.image, k.moddir
 
 
@@ -230,7 +235,8 @@ def boot(run, cmd):
 def finish(run, emu_rc):
     """The report, the verdict and the exit code (before --bisect mapping)."""
     con, cfg = run.con, run.cfg
-    v = results.verdict(con, cfg.param_sets, cfg.repeat, cfg.bisect, run.emulator, emu_rc)
+    v = results.verdict(con, cfg.param_sets, cfg.runs_per_set, cfg.bisect, run.emulator,
+                        emu_rc)
     if con.crash is not None:
         with open(os.path.join(run.out, "crash.log"), "w") as f:
             f.write("\n".join(con.excerpt()) + "\n")
@@ -254,39 +260,135 @@ def run_lab(run):
     return finish(run, rc)
 
 
-def closing(run):
-    if run is not None and run.accepted:
-        con = run.con or console.Console(len(run.cfg.param_sets))
-        emit(results.closing_line(con.sets, run.cfg.nruns))
+def fetch_versions(cfg, cache):
+    """Every --kernel-version's kernel, before any boot: an unknown version
+    is refused (exit 2) before minutes go into another kernel's run.  A
+    kernel that cannot be had (exit 3) is replaced by --kernel-fallback's,
+    saying why.  Returns [(asked, Kernel or the LabError met)]."""
+    out = []
+    for want in cfg.kernel_versions:
+        try:
+            out.append((want, kernels.fetch_kernel_version(cache, want, msg)))
+        except UsageError:
+            raise
+        except LabError as e:
+            fb = cfg.kernel_fallback
+            if e.code != E_HOST or not fb or fb == want:
+                out.append((want, e))
+                continue
+            msg(f"warning: kernel {want} cannot be had ({e}); falling back to {fb}")
+            if fb in cfg.kernel_versions or any(w == fb for w, _ in out):
+                continue
+            out.append((fb, kernels.fetch_kernel_version(cache, fb, msg)))
+    return out
+
+
+def tree_kernel(cfg, cache):
+    """--kernel-tree: the Debian kernel of the tree's version, with the
+    tree's KVM built against its headers and checked; refused (exit 2)
+    before the boot when nothing matches."""
+    with open(os.path.join(cfg.kernel_tree, "Makefile"), errors="replace") as f:
+        version = treebuild.tree_version(f.read())
+    if version is None:
+        raise UsageError(f"{cfg.kernel_tree}/Makefile has no VERSION/PATCHLEVEL/SUBLEVEL")
+    mm, full = version
+    track = treebuild.track_for(mm)
+    msg(f"kernel tree {cfg.kernel_tree}: {full}; Debian kernel {track}")
+    kernel = kernels.fetch_kernel_version(cache, track, msg)
+    treebuild.check_match(mm, kernel.version)
+    apt = kernels.apt_for(cache, kernels.TRACKS[track][0], msg)
+    cfg.modules = treebuild.build(cfg.kernel_tree, cache, kernel, apt, os.cpu_count() or 1,
+                                  msg)
+    return [(f"tree {full}", kernel)]
+
+
+def counts_of(run):
+    con = run.con or console.Console(len(run.cfg.param_sets))
+    return con.sets
+
+
+def boot_one(cfg, want, kernel):
+    """One boot; returns (run, code).  kernel: a Kernel, None (the default
+    or --kernel) or the LabError that kept it from being fetched."""
+    run = Run(cfg, want)
+    try:
+        if isinstance(kernel, LabError):
+            run.accepted = True
+            raise kernel
+        run.kernel = kernel
+        code = run_lab(run)
+    except LabError as e:
+        msg(f"error: {e}")
+        code = e.code
+        if code == E_USAGE:
+            run.accepted = False
+    finally:
+        run.cleanup()
+    return run, code
+
+
+def closing(runs):
+    """The closing lines: per kind of run (with --self-check) and, with more
+    than one kernel, per kernel; the last line is always the total."""
+    accepted = [(label, r) for label, r in runs if r.accepted]
+    if not accepted:
+        return
+    several = len(accepted) > 1
+    totals = []
+    for label, run in accepted:
+        sets, cfg = counts_of(run), run.cfg
+        prefix = f"kernel {label}: " if several else ""
+        for line in results.kind_lines(sets, cfg.kinds, len(cfg.param_sets) * cfg.repeat,
+                                       prefix):
+            emit(line)
+        c = results.counts(sets, cfg.nruns)
+        if several:
+            emit(f"vmtest: {prefix}{results.count_text(c)}")
+        totals.append(c)
+    emit(f"vmtest: {results.count_text(results.add_counts(totals))}")
 
 
 def main(argv):
     bisect = cli.wants_bisect(argv)
     install_signal_handlers()
-    run = None
+    runs, codes = [], []
     try:
         cfg = cli.vmtest_config(argv)
         if cfg is None:
             sys.stdout.write(cli.VMTEST_USAGE)
             return 0
-        run = Run(cfg)
-        code = run_lab(run)
+        cache = os.environ.get("LAB_CACHE", os.path.join(LAB_DIR, "cache"))
+        if cfg.kernel_tree:
+            choice = tree_kernel(cfg, cache)
+        elif cfg.kernel_versions:
+            choice = fetch_versions(cfg, cache)
+        else:
+            choice = [(None, None)]
+        for want, kernel in choice:
+            if want is not None:
+                name = kernel.release if isinstance(kernel, kernels.Kernel) else "not fetched"
+                msg(f"==== kernel {want} ({name}) ====")
+            run, code = boot_one(cfg, want, kernel)
+            label = want if want is not None else "default"
+            if run.kver:
+                label = f"{label} ({run.kver.split()[0]})" if want else run.kver
+            runs.append((label, run))
+            codes.append(code)
+            if want is not None:
+                msg(f"kernel {want}: {run.kver or 'not booted'}: exit {code}")
+        code = results.combine_codes(codes)
     except cli.BadOption as e:
         msg(e)
         sys.stderr.write(cli.VMTEST_USAGE)
         return results.bisect_exit(E_USAGE, bisect)
+    except UsageError as e:
+        msg(f"error: {e}")
+        return results.bisect_exit(E_USAGE, bisect)
     except LabError as e:
         msg(f"error: {e}")
         code = e.code
-        if code == E_USAGE and run is not None:
-            run.accepted = False
     except Interrupted as e:
         msg("interrupted" if e.code == 130 else "terminated")
-        if run is not None:
-            run.cleanup()
         return e.code
-    finally:
-        if run is not None:
-            run.cleanup()
-    closing(run)
+    closing(runs)
     return results.bisect_exit(code, bisect)

@@ -89,6 +89,41 @@ class BadInput(unittest.TestCase):
                          [("bogus_param=1", "bogus_param=1")])
 
 
+class NewOptions(unittest.TestCase):
+    def test_self_check_doubles_the_runs(self):
+        c = cli.vmtest_config(["--self-check"])
+        self.assertEqual((c.kinds, c.runs_per_set, c.nruns), (("run", "selfcheck"), 2, 4))
+        # Four runs: 600 s plus 300 s each.
+        self.assertEqual(c.timeout, 1800)
+
+    def test_env(self):
+        c = cli.vmtest_config(["--env", "NST_RUN_KNOWN_CRASHES=1", "--env=A_B="])
+        self.assertEqual(c.env, ["NST_RUN_KNOWN_CRASHES=1", "A_B="])
+
+    def test_kernel_versions(self):
+        c = cli.vmtest_config(["--kernel-version", "6.1", "--kernel-version=newest",
+                               "--kernel-fallback", "6.1"])
+        self.assertEqual((c.kernel_versions, c.kernel_fallback), (["6.1", "newest"], "6.1"))
+        c = cli.vmtest_config(["--kernel-version", "7.3~rc7-1~exp1"])
+        self.assertEqual(c.kernel_versions, ["7.3~rc7-1~exp1"])
+
+    def test_bad(self):
+        with tempfile.TemporaryDirectory() as d:
+            for argv, words in ((["--env", "1X=2"], "bad --env"),
+                                (["--env", "X"], "bad --env"),
+                                (["--env", "X=a\nb"], "bad --env"),
+                                (["--kernel-version", "latest"], "bad kernel version"),
+                                (["--kernel-version", "6.1 x"], "bad kernel version"),
+                                (["--kernel-version", "6.1", "--modules", d],
+                                 "cannot go with --kernel or --modules"),
+                                (["--kernel-fallback", "6.1"], "needs --kernel-version"),
+                                (["--kernel-version", "6.1", "--kernel-version", "6.1"],
+                                 "given twice")):
+                with self.assertRaises(UsageError, msg=argv) as e:
+                    cli.vmtest_config(argv)
+                self.assertIn(words, str(e.exception))
+
+
 class SplitWords(unittest.TestCase):
     def test_shell_rules(self):
         cases = {

@@ -158,5 +158,26 @@ class Crashes(unittest.TestCase):
         self.assertEqual(judge(con, ["ept=1"]).lab_error, "the machine reset during modload")
 
 
+class SelfCheckMarkers(unittest.TestCase):
+    def test_runs_counted_by_kind(self):
+        lines = ["LAB: init", "LAB: modload ok irqbypass kvm",
+                 'LAB: set 1 params "ept=1" begin',
+                 'LAB: set 1 params "ept=1" loaded nested=Y ept=Y',
+                 'LAB: set 1 params "ept=1" run 1 begin',
+                 "3 passed, 0 failed, 1 skipped",
+                 'LAB: set 1 params "ept=1" run 1 exit=0',
+                 'LAB: set 1 params "ept=1" selfcheck 1 begin',
+                 "2 passed, 1 failed, 1 skipped",
+                 'LAB: set 1 params "ept=1" selfcheck 1 exit=1',
+                 'LAB: set 1 params "ept=1" end', "LAB: done"]
+        con = console.Console(1)
+        for i, line in enumerate(lines):
+            con.feed(line, 100.0 + i)
+        s = con.sets[1]
+        self.assertEqual((s.runs, s.fails, s.rc), (2, 1, 1))
+        self.assertEqual(s.kinds, {"run": [1, 3, 0, 1], "selfcheck": [1, 2, 1, 1]})
+        self.assertEqual(s.kind_secs, {"run": 2.0, "selfcheck": 2.0})
+
+
 if __name__ == "__main__":
     unittest.main()

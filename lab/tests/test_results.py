@@ -36,6 +36,29 @@ class ClosingLine(unittest.TestCase):
                          "vmtest: 10 passed, 3 failed, 3 skipped")
 
 
+class SelfCheckLines(unittest.TestCase):
+    def test_per_kind_lines_then_the_total(self):
+        s1 = SetRecord(runs=2, passed=15, failed=0, skipped=3,
+                       kinds={"run": [1, 10, 0, 2], "selfcheck": [1, 5, 0, 1]})
+        # The self-check run of set 2 never finished.
+        s2 = SetRecord(runs=1, passed=7, failed=0, skipped=1, kinds={"run": [1, 7, 0, 1]})
+        sets = {1: s1, 2: s2}
+        self.assertEqual(results.kind_lines(sets, ("run", "selfcheck"), 2),
+                         ["vmtest: normal runs: 17 passed, 0 failed, 3 skipped",
+                          "vmtest: self-check runs: 5 passed, 1 failed, 1 skipped"])
+        self.assertEqual(results.closing_line(sets, 4), "vmtest: 22 passed, 1 failed, 4 skipped")
+        self.assertEqual(results.kind_lines(sets, ("run",), 2), [])
+
+    def test_kernels_added_up(self):
+        self.assertEqual(results.add_counts([(1, 2, 3), (10, 0, 1)]), (11, 2, 4))
+
+    def test_codes_of_several_kernels(self):
+        self.assertEqual(results.combine_codes([E_PASS, E_FAIL, E_LAB]), E_FAIL)
+        self.assertEqual(results.combine_codes([E_PASS, E_HOST, E_LAB]), E_HOST)
+        self.assertEqual(results.combine_codes([E_NOTHING, E_PASS]), E_PASS)
+        self.assertEqual(results.combine_codes([E_NOTHING, E_NOTHING]), E_NOTHING)
+
+
 class Step(unittest.TestCase):
     def test_verdicts(self):
         cases = [(0, 0, "good"), (1, 1, "bad"), (4, 1, "bad"), (125, 125, "skip"),
