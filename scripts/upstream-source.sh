@@ -110,7 +110,8 @@ dpkg-deb --fsys-tarfile "$deb" | tar -xOf - "./usr/src/$top.tar.xz" | xz -dc |
 
 # The uapi headers as userspace sees them (generated unistd, version.h).
 echo "upstream-source: make headers" >&2
-make -s -C "$work" -j"$(nproc 2>/dev/null || echo 2)" headers >&2 ||
+# A make of its own, not a part of the calling make's job server.
+MAKEFLAGS='' MAKELEVEL='' make -s -C "$work" -j"$(nproc 2>/dev/null || echo 2)" headers >&2 ||
 	die "make headers failed in the $pkg tree"
 
 (cd "$work" && tar -cf "$prepared.tmp" usr/include tools) && mv -f "$prepared.tmp" "$prepared"
