@@ -96,7 +96,7 @@ go() {
 }
 
 echo "KTAP version 1"
-echo "1..28"
+echo "1..29"
 
 new_suite mixed
 fake a_pass 0 "KTAP version 1" "1..2" "ok 1 x" "ok 2 y" \
@@ -319,6 +319,14 @@ r1=$rc
 go -- -s x
 [ $r1 = 2 ] && [ $rc = 0 ] && echo "$out" | grep -q '^ok 1 h$'
 check "random_seed_line_lists_nothing" $?
+
+# A test that skips as a whole before it can list (no /dev/kvm) is run
+# and reports its skip; one that refuses the arguments is still an error.
+new_suite list_skip
+fake k_skip 4 "1..0 # SKIP - Cannot open /dev/kvm"
+go -- -s x
+[ $rc = 0 ] && echo "$out" | grep -q '^ok 1 k_skip # SKIP Cannot open /dev/kvm$'
+check "test_skipping_when_listing_is_run" $?
 
 echo "# Totals: pass:$((n - failed)) fail:$failed xfail:0 xpass:0 skip:0 error:0"
 [ $failed = 0 ]
