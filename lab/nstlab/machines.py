@@ -9,8 +9,8 @@ import time
 
 from . import deps
 
-# Settings from the shared lab notes: a Haswell model boots 6.1 with VMX
-# (icelake does not), sync=none because the boot is CPU-bound, rfb with
+# Bochs settings that work: a Haswell model boots 6.1 with VMX (icelake
+# corrupts the kernel text during boot), sync=none because the boot is CPU-bound, rfb with
 # timeout=0 as the headless display, no sound (ALSA aborts Bochs).
 BOCHSRC = """\
 megs: 512

@@ -9,8 +9,8 @@ import subprocess
 from . import deps
 from .errors import LabError, E_HOST, E_LAB
 
-# Fast-booting command line (see the shared lab notes); cryptomgr.notests
-# alone saves ~10 s in Bochs.  panic=0: on a panic the machine stays stopped
+# Fast-booting command line: no KASLR, mitigations, watchdogs or audit;
+# cryptomgr.notests alone saves ~10 s in Bochs.  panic=0: on a panic the machine stays stopped
 # for us to read the console; rebooting would boot the CD again and run the
 # suite twice.
 CMDLINE = ("console=ttyS0,115200 quiet nokaslr mitigations=off tsc=reliable "
