@@ -102,6 +102,7 @@ BUILT = $(TEST_GEN_PROGS) $(TEST_GEN_PROGS:=.o) $(TEST_GEN_PROGS:=.d) $(TEST_LIS
 		$(OUTPUT)/x86/$(t).l1_32_image.o $(OUTPUT)/l1_32/x86/$(t).l1_32.o \
 		$(OUTPUT)/l1_32/x86/$(t).l1_32.d) \
 	$(UNIT_BINS) $(UNIT_BINS:=.o) $(UNIT_BINS:=.d) $(OUTPUT)/unit/stubs.o $(OUTPUT)/unit/stubs.d \
+	$(SELF_CHECK_FAKE) \
 	$(if $(filter file,$(origin INSTALL_PATH)),$(INSTALLED))
 
 clean:
@@ -144,7 +145,8 @@ $(LIB_TEST_PROGS): $(OUTPUT)/x86/%: $(OUTPUT)/x86/%.o $(LIB_OBJS)
 
 include upstream.mk
 
-$(UP_TEST_PROGS): $(OUTPUT)/x86/%: $(UP_OUT)/x86/%.o $(UP_EXT_OBJS) $(UP_LIB_OBJS) $(UP_LIB_STRING_OBJS)
+$(UP_TEST_PROGS): $(OUTPUT)/x86/%: $(UP_OUT)/x86/%.o $(UP_EXT_OBJS) $(UP_LIB_OBJS) \
+		  $(UP_LIB_STRING_OBJS)
 	$(CC) $(UP_LDFLAGS) -o $@ $^ $(UP_LDLIBS)
 
 # ---- 32-bit L1 images: x86/NAME.l1_32.c becomes the l1_32_image of NAME ----
@@ -199,7 +201,17 @@ $(OUTPUT)/unit/%.o: unit/%.c
 $(OUTPUT)/unit/%: $(OUTPUT)/unit/%.o $(UNIT_LIB_OBJS) $(OUTPUT)/unit/stubs.o
 	$(CC) -no-pie -o $@ $^
 
-unit: $(UNIT_BINS) all
+# unit/self_check_test.sh drives this harness test, which runs no VM.
+SELF_CHECK_FAKE := $(OUTPUT)/unit/self_check_fake
+
+$(UP_OUT)/unit/%.o: unit/%.c $(UP_FEATURES)
+	@mkdir -p $(dir $@)
+	$(CC) $(UP_CFLAGS) -c -o $@ $<
+
+$(SELF_CHECK_FAKE): $(UP_OUT)/unit/self_check_fake.o $(UP_EXT_OBJS)
+	$(CC) $(UP_LDFLAGS) -o $@ $^
+
+unit: $(UNIT_BINS) $(SELF_CHECK_FAKE) all
 	OUTPUT=$(OUTPUT) unit/run.sh $(UNIT_BINS)
 
 # The lab's kernel: 6.1, 6.12, newest (Debian unstable/experimental) or a
