@@ -16,7 +16,7 @@ import shutil
 import sys
 import time
 
-from . import cli, deps, kernels, kernelbuild, modbuild, proc, results
+from . import cli, deps, kernels, kernelbuild, modbuild, proc, results, treebuild
 from .errors import (LabError, UsageError, Interrupted, X_GOOD, X_SKIP, X_ABORT,
                      install_signal_handlers)
 
@@ -51,11 +51,16 @@ class Step:
         self.mode = cfg.mode
         self.build_s = None
         self.lock = None
+        # A tree of another version than the lab's default kernel (6.12,
+        # 7.x): the Debian kernel of its version, its archive, and what
+        # tells vmtest to boot it.
+        self.archive = "stable"
+        self.kernel_args = []
 
     def apt(self):
         if not deps.is_debian():
             return None
-        return kernels.Apt(os.path.join(self.cache, "apt"), log=msg)
+        return kernels.apt_for(self.cache, self.archive, msg)
 
 
 def make_var(makefile, name):
@@ -105,8 +110,35 @@ def lock_state(step):
         raise Answer(X_ABORT, f"another bisect-step is using {state}")
 
 
+def tree_kernel(step):
+    """For a tree of 6.12 or 7.x, the Debian kernel of its version (as
+    vmtest --kernel-tree picks it), so that modules mode builds against its
+    headers and vmtest boots it; False when there is none."""
+    mm = ".".join(step.version.split(".")[:2])
+    try:
+        track = treebuild.track_for(mm)
+    except UsageError:
+        return False
+    if track == kernels.DEFAULT_TRACK:
+        return False
+    try:
+        kernel = kernels.fetch_kernel_version(step.cache, track, msg)
+    except UsageError as e:
+        raise Answer(X_ABORT, str(e))
+    except LabError as e:
+        raise Answer(X_ABORT, f"the Debian kernel for a {mm} tree cannot be had: {e}")
+    if kernels.major_minor(kernel.version) != mm:
+        return False
+    step.lab_release, step.lab_version = kernel.release, kernel.version
+    step.archive = kernels.TRACKS[track][0]
+    step.kernel_args = ["--kernel-version", kernel.version]
+    return True
+
+
 def lab_kernel(step):
     """The cloud kernel vmtest boots: release and Debian version."""
+    if tree_kernel(step):
+        return
     try:
         pkg, version = kernels.lab_kernel_package(step.apt(), step.cache, msg)
     except LabError:
@@ -174,13 +206,19 @@ def build_modules(step):
     except OSError as e:
         raise Answer(X_ABORT, f"cannot copy the tree's KVM sources into {w}/src: {e}")
     log = os.path.join(step.state, "build.log")
-    if proc.run_logged(modbuild.make_command(w, step.cfg.jobs), log, step.cfg.verbose,
-                       nice=True):
+    try:
+        status = modbuild.run_make(w, hdr, step.lab_version, step.cache, step.cfg.jobs,
+                                   log, msg, step.cfg.verbose)
+    except LabError as e:
+        # No build chroot (debootstrap missing, unstable unreachable): the
+        # same for every commit.
+        raise Answer(X_ABORT, str(e))
+    if status:
         err = modbuild.first_error(log, re.escape(f"{w}/src/"), re.escape(step.tree + "/"))
         raise Answer(X_SKIP, f"kvm modules do not build against linux-headers-"
                      f"{step.lab_release} (see {log}): {err}")
     step.build_s = int(time.time() - t0)
-    return ["--modules", os.path.join(w, "src")]
+    return [*step.kernel_args, "--modules", os.path.join(w, "src")]
 
 
 def build_kernel(step):

@@ -51,6 +51,7 @@ APT_SOURCE_FILES = ("/etc/apt/sources.list", "/etc/apt/sources.list.d")
 LISTS_MAX_AGE = 24 * 3600
 
 STAMP = ".lab-stamp"
+PACKAGES_FILE = ".lab-packages"
 
 
 class ResolveError(LabError):
@@ -656,7 +657,21 @@ def fetch_headers(apt, cache, release, version, log):
     log(f"fetching {' '.join(specs)} into {cache}")
     with cache_lock(cache):
         fetch_unpack(apt, specs, cache, flavour, version)
+        # What was unpacked, for a build chroot that must install the same
+        # linux-kbuild package.
+        with open(os.path.join(directory, PACKAGES_FILE), "w") as f:
+            f.write("".join(s + "\n" for s in specs))
     return directory
+
+
+def headers_packages(directory):
+    """The PKG=VERSION specs fetch_headers unpacked into directory ([] for a
+    folder unpacked before it recorded them)."""
+    try:
+        with open(os.path.join(directory, PACKAGES_FILE)) as f:
+            return f.read().split()
+    except OSError:
+        return []
 
 
 def fetch_source(apt, directory, version, log):

@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 
+from . import chroot, kernels, proc
 from .errors import LabError, X_ABORT
 
 # The KVM headers outside arch/x86/kvm and virt/kvm, taken from the tree over
@@ -126,6 +127,33 @@ def make_command(w, jobs):
     # with pahole (dwarves), which the kernel does not need to load them.
     return ["make", "-C", os.path.join(w, "obj"), f"M={w}/src/arch/x86/kvm",
             "CONFIG_KVM_AMD=", "CONFIG_DEBUG_INFO_BTF_MODULES=", f"-j{jobs}", "modules"]
+
+
+def kbuild_spec(hdr_root, version):
+    """The linux-kbuild package (PKG=VERSION) unpacked with the headers: a
+    build chroot installs the same one, for its tools' libraries."""
+    for spec in kernels.headers_packages(hdr_root):
+        if spec.startswith("linux-kbuild-"):
+            return spec
+    found = sorted(glob.glob(os.path.join(hdr_root, "usr/lib/linux-kbuild-*")))
+    return f"{os.path.basename(found[0])}={version}" if found else None
+
+
+def run_make(w, hdr_root, version, cache, jobs, log_path, log, verbose=False):
+    """The build of make_command; its exit status.  On the host when it has
+    the gcc the headers were built with (their CONFIG_CC_VERSION_TEXT), else
+    in the lab's build chroot (chroot.py: Debian unstable, made once), with
+    /proc, the build folder and the headers mounted; raises LabError (exit 3)
+    when that chroot cannot be had."""
+    cmd = make_command(w, jobs)
+    cc = chroot.headers_cc(os.path.join(w, "obj"))
+    if not chroot.needs_chroot(cc, chroot.host_compilers()):
+        return proc.run_logged(cmd, log_path, verbose, nice=True)
+    log(f"the headers were built with {cc[0]}, which the host lacks: building in the "
+        f"build chroot {chroot.chroot_dir(cache)}")
+    root = chroot.ensure(cache, chroot.packages_for(cc, kbuild_spec(hdr_root, version)), log)
+    with chroot.mounted(root, [w, hdr_root]):
+        return proc.run_logged(chroot.command(root, cmd), log_path, verbose, nice=True)
 
 
 def first_error(log, *strip):
