@@ -232,14 +232,21 @@ lab-unit:
 lab-selftest:
 	lab/selftest --quick
 
+# A real bisection: a made-up regression in Debian's linux-source-6.1, found
+# by git bisect run lab/bisect-step in modules mode.  It runs the package
+# resolution against today's archive, a cold module build and four lab steps,
+# so that a bisection broken by an archive update is seen on the next change.
+lab-rehearsal:
+	lab/bisect-rehearsal
+
 # CI: the whole suite on Debian 6.1 and on the newest kernel, both default
 # kvm_intel sets, each run followed by its self-check, in one boot per kernel;
 # the closing line adds them all up.
 CHECK_KERNELS ?= 6.1 newest
-check: unit lab-unit lab-selftest
+check: unit lab-unit lab-selftest lab-rehearsal
 	lab/vmtest $(foreach k,$(CHECK_KERNELS),--kernel-version $(k)) --self-check $(VMTEST_ARGS)
 
-.PHONY: unit vmtest lab-unit lab-selftest check
+.PHONY: unit vmtest lab-unit lab-selftest lab-rehearsal check
 .SECONDARY:
 
 -include $(LIB_OBJS:.o=.d) $(LIB_TEST_PROGS:=.d) $(L1_32_LIB_OBJS:.o=.d)
