@@ -6,7 +6,7 @@
 # (lib.mk then provides all/run_tests/install/clean and KHDR_INCLUDES).
 
 # Every x86/*_test.c is a test.  Those in UPSTREAM_TESTS are built on the
-# KVM selftests library and the kselftest harness (upstream.mk) with our
+# KVM selftests library and the kselftest harness (lib/upstream.mk) with our
 # extensions of them (UP_EXT_SRCS); the others on lib/, all of whose other
 # sources are in that library.
 TESTS := $(sort $(patsubst x86/%.c,%,$(wildcard x86/*_test.c)))
@@ -143,7 +143,7 @@ UP_TEST_PROGS := $(filter $(addprefix %/,$(UPSTREAM_TESTS)),$(TEST_GEN_PROGS))
 $(LIB_TEST_PROGS): $(OUTPUT)/x86/%: $(OUTPUT)/x86/%.o $(LIB_OBJS)
 	$(CC) $(NST_LDFLAGS) -o $@ $^ $(NST_LDLIBS)
 
-include upstream.mk
+include lib/upstream.mk
 
 $(UP_TEST_PROGS): $(OUTPUT)/x86/%: $(UP_OUT)/x86/%.o $(UP_EXT_OBJS) $(UP_LIB_OBJS) \
 		  $(UP_LIB_STRING_OBJS)
