@@ -126,6 +126,23 @@ def debootstrap_reason(log_text, mirror):
         f"debootstrap of {SUITE} failed"
 
 
+# The host's apt settings that the chroot's apt takes over: a machine whose
+# mirror is a dated snapshot of the archive turns off the Release files'
+# expiry check, and the chroot reaches the same mirror.
+HOST_APT_OPTIONS = ("Acquire::Check-Valid-Until", "Acquire::Check-Date")
+
+
+def host_apt_conf(dump_text):
+    """The chroot's apt.conf lines for HOST_APT_OPTIONS, from the host's
+    apt-config dump."""
+    lines = []
+    for line in dump_text.splitlines():
+        m = re.match(r'^(\S+) "([^"]*)";$', line.strip())
+        if m and m.group(1) in HOST_APT_OPTIONS:
+            lines.append(f'{m.group(1)} "{m.group(2)}";\n')
+    return "".join(lines)
+
+
 # --- the host ---------------------------------------------------------------------------
 
 def host_compilers():
@@ -260,6 +277,11 @@ def create(root, mirror, include, log_path, log):
 
 def add_packages(root, wanted, log_path, log):
     """Install what of wanted the chroot lacks (apt-get inside it)."""
+    dump = subprocess.run(["apt-config", "dump"], stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True).stdout \
+        if shutil.which("apt-config") else ""
+    with open(os.path.join(root, "etc/apt/apt.conf.d", "lab-host"), "w") as f:
+        f.write(host_apt_conf(dump))
     q = _chroot(root, "dpkg-query", "-W", "-f", "${Package}=${Version} ${Status}\n",
                 *[w.partition("=")[0] for w in wanted], stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL, text=True)

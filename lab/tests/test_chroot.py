@@ -61,6 +61,15 @@ class Compiler(unittest.TestCase):
         self.assertEqual(chroot.missing_packages(["make", "gcc-16"], q), [])
 
 
+class HostApt(unittest.TestCase):
+    def test_snapshot_mirror_settings(self):
+        dump = ('APT "";\nAcquire::Check-Valid-Until "false";\n'
+                'Acquire::Check-Date "false";\nAcquire::http::Proxy "x";\n')
+        self.assertEqual(chroot.host_apt_conf(dump), 'Acquire::Check-Valid-Until "false";\n'
+                         'Acquire::Check-Date "false";\n')
+        self.assertEqual(chroot.host_apt_conf('APT::Architecture "amd64";\n'), "")
+
+
 class Failures(unittest.TestCase):
     MIRROR = "http://mirror.invalid/debian"
 
