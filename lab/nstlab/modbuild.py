@@ -33,6 +33,9 @@ KVM_DIRS = ("arch/x86/kvm", "virt/kvm")
 # output stays.
 SOURCE_SUFFIXES = (".c", ".h", ".S")
 SOURCE_NAMES = ("Kbuild", "Kconfig")
+# Changes when prepare() makes the folders differently: older ones are made
+# again.
+PREPARE_FORMAT = "obj-v2"
 
 
 def abort(message):
@@ -52,7 +55,7 @@ def header_parts(hdr_root, release):
 def prepare(w, hdr_root, release, version):
     """Make (once per headers version) the src and obj folders in w."""
     common, flavour, kbuild = header_parts(hdr_root, release)
-    stamp = f"{version} {common}"
+    stamp = f"{version} {common} {PREPARE_FORMAT}"
     stamp_file = os.path.join(w, ".lab-stamp")
     if os.path.isfile(stamp_file) and open(stamp_file).read().strip() == stamp:
         return
@@ -68,10 +71,11 @@ def prepare(w, hdr_root, release, version):
             if os.path.lexists(link):
                 os.unlink(link)
             os.symlink(os.path.join(kbuild, k), link)
-    # The flavour's Makefile includes the common one by its installed path
-    # (/usr/src/...): point it at ours.
+    # The flavour's Makefile sets KBUILD_OUTPUT and includes the common one
+    # by their installed paths (/usr/src/...): point them at ours.  7.x's
+    # kbuild needs KBUILD_OUTPUT (its objtree is else the M= folder's).
     with open(os.path.join(obj, "Makefile"), "w") as f:
-        f.write(f"include {src}/Makefile\n")
+        f.write(f"KBUILD_OUTPUT={obj}\ninclude {src}/Makefile\n")
     with open(stamp_file, "w") as f:
         f.write(stamp + "\n")
 
