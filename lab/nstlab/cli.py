@@ -69,6 +69,7 @@ Options:
                        boot that Debian kernel with them
   --modules DIR        use kvm.ko, kvm-intel.ko (and irqbypass.ko) from DIR,
                        e.g. a kernel build tree, instead of the packaged ones
+                       (of the default kernel, or of one --kernel-version)
   --kernel FILE        boot this bzImage instead of Debian's (needs --modules)
   --suite DIR          an installed suite (default: make -C <repo> install)
   --emulator NAME      bochs, qemu or auto (default: auto = qemu+KVM when the
@@ -304,9 +305,13 @@ def _check_kernels(o):
         if not KERNEL_VERSION.match(v) and v not in KERNEL_TRACKS:
             raise UsageError(f"bad kernel version '{v}': give 6.1, 6.12, newest or a "
                              "Debian package version")
-    if (versions or fallback) and (o.get("kernel") or o.get("modules")):
-        raise UsageError("--kernel-version takes Debian's kernel and modules: it "
-                         "cannot go with --kernel or --modules")
+    if (versions or fallback) and o.get("kernel"):
+        raise UsageError("--kernel-version boots Debian's kernel: it cannot go with --kernel")
+    # Modules built for one Debian kernel (bisect-step on a 6.12 or 7.x tree)
+    # load into that kernel only.
+    if o.get("modules") and (len(versions) > 1 or fallback):
+        raise UsageError("--modules goes with one --kernel-version (the kernel they were "
+                         "built for) and no --kernel-fallback")
     if fallback and not versions:
         raise UsageError("--kernel-fallback needs --kernel-version")
     if len(set(versions)) != len(versions):

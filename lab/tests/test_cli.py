@@ -106,6 +106,10 @@ class NewOptions(unittest.TestCase):
         self.assertEqual((c.kernel_versions, c.kernel_fallback), (["6.1", "newest"], "6.1"))
         c = cli.vmtest_config(["--kernel-version", "7.3~rc7-1~exp1"])
         self.assertEqual(c.kernel_versions, ["7.3~rc7-1~exp1"])
+        # bisect-step's modules for a 7.x tree, with the kernel they were built for
+        with tempfile.TemporaryDirectory() as d:
+            c = cli.vmtest_config(["--kernel-version", "7.3~rc7-1~exp1", "--modules", d])
+            self.assertEqual((c.kernel_versions, c.modules), (["7.3~rc7-1~exp1"], d))
 
     def test_bad(self):
         with tempfile.TemporaryDirectory() as d:
@@ -114,8 +118,10 @@ class NewOptions(unittest.TestCase):
                                 (["--env", "X=a\nb"], "bad --env"),
                                 (["--kernel-version", "latest"], "bad kernel version"),
                                 (["--kernel-version", "6.1 x"], "bad kernel version"),
-                                (["--kernel-version", "6.1", "--modules", d],
-                                 "cannot go with --kernel or --modules"),
+                                (["--kernel-version", "6.1", "--kernel", __file__,
+                                  "--modules", d], "cannot go with --kernel"),
+                                (["--kernel-version", "6.1", "--kernel-version", "newest",
+                                  "--modules", d], "one --kernel-version"),
                                 (["--kernel-fallback", "6.1"], "needs --kernel-version"),
                                 (["--kernel-version", "6.1", "--kernel-version", "6.1"],
                                  "given twice")):
