@@ -7,18 +7,7 @@
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 readme=$top/README.md
-pass=0 fail=0 n=0
-
-report() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-		pass=$((pass + 1))
-	else
-		echo "not ok $n $2"
-		fail=$((fail + 1))
-	fi
-}
+. "$top/unit/ktap.sh"
 
 echo "KTAP version 1"
 echo "1..2"
@@ -27,13 +16,12 @@ echo "1..2"
 example=$(sed -n '/^## Writing a test/,$p' "$readme" | sed -n '/^```c$/,/^```$/p' |
 	  sed '1d' | sed '/^```$/,$d')
 printf '%s\n' "$example" | diff -u "$top/x86/vmx_vmcall_test.c" - >&2
-report $? example_is_vmx_vmcall_test
+check example_is_vmx_vmcall_test $?
 
 missing=0
 for t in $(sed -n 's/^| `\([a-z0-9_]*_test\)` |.*/\1/p' "$readme"); do
 	[ -f "$top/x86/$t.c" ] || { echo "# README lists $t, which does not exist"; missing=1; }
 done
-report $missing listed_tests_exist
+check listed_tests_exist $missing
 
-echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
-[ "$fail" = 0 ]
+ktap_totals

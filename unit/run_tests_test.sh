@@ -78,16 +78,7 @@ new_suite() {
 	: > "$suite/kvm-nested-tests.list"
 }
 
-n=0 failed=0
-check() {
-	n=$((n + 1))
-	if [ "$2" = 0 ]; then
-		echo "ok $n $1"
-	else
-		echo "not ok $n $1"
-		failed=$((failed + 1))
-	fi
-}
+. "$top/unit/ktap.sh"
 
 # Runs run_tests.sh on $suite; sets $out and $rc.
 go() {
@@ -328,5 +319,4 @@ go -- -s x
 [ $rc = 0 ] && echo "$out" | grep -q '^ok 1 k_skip # SKIP Cannot open /dev/kvm$'
 check "test_skipping_when_listing_is_run" $?
 
-echo "# Totals: pass:$((n - failed)) fail:$failed xfail:0 xpass:0 skip:0 error:0"
-[ $failed = 0 ]
+ktap_totals

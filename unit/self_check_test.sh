@@ -9,16 +9,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 fake=${OUTPUT:-$top/build}/unit/self_check_fake
 
-n=0 failed=0
-check() {
-	n=$((n + 1))
-	if [ "$2" = 0 ]; then
-		echo "ok $n $1"
-	else
-		echo "not ok $n $1"
-		failed=$((failed + 1))
-	fi
-}
+. "$top/unit/ktap.sh"
 
 # Runs the fake test; sets $out and $rc.
 go() {
@@ -72,5 +63,5 @@ go --self-check -s rule_broken -s skips
 	echo "$out" | grep -q '^ok 2 global.skips # SKIP no such hardware$'
 check "self_check_of_a_failing_or_skipped_test" $?
 
-echo "# Totals: pass:$((n - failed)) fail:$failed xfail:0 xpass:0 skip:0 error:0"
+ktap_totals
 [ $failed = 0 ]
