@@ -516,16 +516,29 @@ REHEARSAL_OPTIONS = {
     "--fresh": ("fresh", "flag"),
     "--suite": ("suite", "value"),
     "--dir": ("dir", "value"),
+    "--history": ("history", "value"),
     "-h": ("help", "help"),
     "--help": ("help", "help"),
+}
+
+# The bisect-step tests each history's breaking commit fails.
+REHEARSAL_STEP_ARGS = {
+    "vmxon": ["--params", "ept=1", "vmx_smoke_test"],
+    "pdptr": ["--params", "ept=1", "nested_pdptr_test"],
 }
 
 REHEARSAL_USAGE = """\
 Usage: bisect-rehearsal [options] [-- BISECT-STEP-OPTIONS...]
 
-Bisect a made-up regression in Debian's linux-source with lab/bisect-step and
-check that exactly the breaking commit is found and the non-compiling one skipped.
+Bisect a regression in Debian's linux-source with lab/bisect-step and check
+that exactly the breaking commit is found.
 
+  --history NAME  vmxon (default): the lab kernel's source (6.1) with a made-up
+                  regression (VMXON's CR4.VMXE check dropped) and a commit
+                  that does not compile, which must be skipped;
+                  pdptr: the newest source (7.x) with a real posted patch,
+                  "KVM: nVMX: remove unnecessary code in prepare_vmcs02",
+                  which breaks the PDPTEs of a PAE L2 under nested EPT
   --mode MODE     modules (default) or kernel: bisect-step's build mode
   --fresh         remove bisect-step's state first (a cold build)
   --suite DIR     an installed suite (default: this repository's HEAD, built
@@ -534,7 +547,7 @@ check that exactly the breaking commit is found and the non-compiling one skippe
   -h, --help      this text
 
 bisect-step options after "--" replace the defaults (--params ept=1
-vmx_smoke_test).
+vmx_smoke_test; with --history pdptr: --params ept=1 nested_pdptr_test).
 """
 
 
@@ -545,6 +558,7 @@ class RehearsalConfig:
     suite: str
     dir: str
     step_args: list
+    history: str = "vmxon"
 
 
 def rehearsal_config(argv, default_dir):
@@ -555,10 +569,14 @@ def rehearsal_config(argv, default_dir):
     mode = o.get("mode", "modules")
     if mode not in ("modules", "kernel"):
         raise UsageError("--mode must be modules or kernel")
+    history = o.get("history", "vmxon")
+    if history not in REHEARSAL_STEP_ARGS:
+        raise UsageError(f"--history must be one of {', '.join(REHEARSAL_STEP_ARGS)}")
     suite = o.get("suite")
     if suite is not None and not os.path.isdir(suite):
         raise UsageError(f"suite folder not found: {suite}")
     return RehearsalConfig(
         mode=mode, fresh=bool(o.get("fresh")), suite=suite and os.path.abspath(suite),
-        dir=o.get("dir", default_dir),
-        step_args=p.rest or ["--params", "ept=1", "vmx_smoke_test"])
+        dir=o.get("dir", default_dir if history == "vmxon" else
+                  os.path.join(default_dir, history)),
+        step_args=p.rest or REHEARSAL_STEP_ARGS[history], history=history)

@@ -179,6 +179,15 @@ class Rehearsal(unittest.TestCase):
         with self.assertRaises(UsageError):
             cli.rehearsal_config(["--mode", "auto"], "/d")
 
+    def test_histories(self):
+        c = cli.rehearsal_config(["--history", "pdptr"], "/d")
+        self.assertEqual((c.history, c.dir, c.step_args),
+                         ("pdptr", "/d/pdptr", ["--params", "ept=1", "nested_pdptr_test"]))
+        c = cli.rehearsal_config(["--history", "pdptr", "--dir", "/x", "--", "t"], "/d")
+        self.assertEqual((c.dir, c.step_args), ("/x", ["t"]))
+        with self.assertRaises(UsageError):
+            cli.rehearsal_config(["--history", "latest"], "/d")
+
 
 if __name__ == "__main__":
     unittest.main()
