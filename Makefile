@@ -12,6 +12,7 @@
 TESTS := $(sort $(patsubst x86/%.c,%,$(wildcard x86/*_test.c)))
 UPSTREAM_TESTS := vmx_vmcall_test
 UP_EXT_SRCS := lib/self_check.c
+# Tests ported to the library, and our extensions of it, one a line.
 LIB_SRCS := $(filter-out $(UP_EXT_SRCS),$(sort $(wildcard lib/*.c lib/x86/*.c lib/x86/*.S)))
 
 # The kselftest timeout of each test binary: the binaries budget their scenarios by it.
