@@ -13,7 +13,10 @@ TESTS := $(sort $(patsubst x86/%.c,%,$(wildcard x86/*_test.c)))
 UPSTREAM_TESTS := vmx_vmcall_test
 UP_EXT_SRCS := lib/self_check.c
 # Tests ported to the library, and our extensions of it, one a line.
-LIB_SRCS := $(filter-out $(UP_EXT_SRCS),$(sort $(wildcard lib/*.c lib/x86/*.c lib/x86/*.S)))
+# The framework the unported tests still use (lib/legacy, include/legacy);
+# page_table.c and known_failures.c serve both.
+LIB_SRCS := lib/page_table.c lib/known_failures.c \
+	$(sort $(wildcard lib/legacy/*.c lib/legacy/x86/*.c lib/legacy/x86/*.S))
 
 # The kselftest timeout of each test binary: the binaries budget their scenarios by it.
 SETTINGS_TIMEOUT := $(shell sed -n 's/^timeout=\([0-9][0-9]*\)$$/\1/p' settings)
@@ -23,7 +26,7 @@ SETTINGS_TIMEOUT := $(shell sed -n 's/^timeout=\([0-9][0-9]*\)$$/\1/p' settings)
 # addresses and copied into guest memory as it is (lib/kvm_vm.c).
 NST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	      -fno-stack-protector -fno-pie -mno-red-zone -fno-omit-frame-pointer \
-	      -fno-strict-aliasing -D_GNU_SOURCE -Iinclude -Ilib \
+	      -fno-strict-aliasing -D_GNU_SOURCE -Iinclude/legacy -Iinclude -Ilib/legacy \
 	      -DNST_SETTINGS_TIMEOUT=$(SETTINGS_TIMEOUT)
 NST_LDFLAGS := -static -no-pie -pthread
 NST_LDLIBS := -lnuma
@@ -131,7 +134,7 @@ $(OUTPUT)/lib/%.o: lib/%.S
 	$(CC) $(CFLAGS) -MMD -c -o $@ $<
 
 # These replace libc's: the compiler must not turn their loops into calls to themselves.
-$(OUTPUT)/lib/string_override.o: CFLAGS += -ffreestanding -fno-builtin \
+$(OUTPUT)/lib/legacy/string_override.o: CFLAGS += -ffreestanding -fno-builtin \
 	-fno-tree-loop-distribute-patterns
 
 $(OUTPUT)/x86/%.o: x86/%.c
@@ -152,16 +155,17 @@ $(UP_TEST_PROGS): $(OUTPUT)/x86/%: $(UP_OUT)/x86/%.o $(UP_EXT_OBJS) $(UP_LIB_OBJ
 
 # ---- 32-bit L1 images: x86/NAME.l1_32.c becomes the l1_32_image of NAME ----
 L1_32_TESTS := $(patsubst x86/%.l1_32.c,%,$(wildcard x86/*.l1_32.c))
-L1_32_LIB_SRCS := lib/guest_print.c lib/ucall_guest.c lib/page_table.c lib/page_pool.c \
-	lib/string_override.c lib/x86/vmx.c lib/x86/vmx_caps.c lib/x86/vmx_setup.c \
-	lib/x86/l2_agent.c lib/x86/l2_agent_code.S lib/x86/l2_paging.c \
-	$(wildcard lib/x86_32/*.c lib/x86_32/*.S)
+L1_32_LIB_SRCS := lib/legacy/guest_print.c lib/legacy/ucall_guest.c lib/page_table.c \
+	lib/legacy/page_pool.c lib/legacy/string_override.c lib/legacy/x86/vmx.c \
+	lib/legacy/x86/vmx_caps.c lib/legacy/x86/vmx_setup.c lib/legacy/x86/l2_agent.c \
+	lib/legacy/x86/l2_agent_code.S lib/legacy/x86/l2_paging.c \
+	$(wildcard lib/legacy/x86_32/*.c lib/legacy/x86_32/*.S)
 L1_32_LIB_OBJS := $(patsubst %,$(OUTPUT)/l1_32/%.o,$(basename $(L1_32_LIB_SRCS)))
 # Freestanding: no libc, no libgcc (none for -m32 without multilib), no FPU/SSE state.
 L1_32_CFLAGS := -m32 -march=i686 -ffreestanding -fno-builtin -fno-pic -fno-pie \
 	-mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables \
 	-O2 -g -std=gnu11 -Wall -Wextra -Wno-unused-parameter \
-	-Wno-missing-field-initializers -fno-strict-aliasing -Iinclude -Ilib
+	-Wno-missing-field-initializers -fno-strict-aliasing -Iinclude/legacy -Iinclude -Ilib/legacy
 
 # One RWX segment is the point: the image is copied into guest memory as it is.
 L1_32_LDFLAGS := $(shell $(LD) --help 2>/dev/null | grep -q no-warn-rwx-segments && \
@@ -175,10 +179,10 @@ $(OUTPUT)/l1_32/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(L1_32_CFLAGS) -MMD -c -o $@ $<
 
-$(OUTPUT)/l1_32/lib/string_override.o: L1_32_CFLAGS += -fno-tree-loop-distribute-patterns
+$(OUTPUT)/l1_32/lib/legacy/string_override.o: L1_32_CFLAGS += -fno-tree-loop-distribute-patterns
 
-$(OUTPUT)/x86/%.l1_32.elf: $(OUTPUT)/l1_32/x86/%.l1_32.o $(L1_32_LIB_OBJS) lib/x86_32/l1_32.lds
-	$(LD) -m elf_i386 $(L1_32_LDFLAGS) -T lib/x86_32/l1_32.lds -o $@ $(filter %.o,$^)
+$(OUTPUT)/x86/%.l1_32.elf: $(OUTPUT)/l1_32/x86/%.l1_32.o $(L1_32_LIB_OBJS) lib/legacy/x86_32/l1_32.lds
+	$(LD) -m elf_i386 $(L1_32_LDFLAGS) -T lib/legacy/x86_32/l1_32.lds -o $@ $(filter %.o,$^)
 
 $(OUTPUT)/x86/%.l1_32.bin: $(OUTPUT)/x86/%.l1_32.elf
 	$(OBJCOPY) -O binary $< $@
@@ -192,8 +196,8 @@ $(foreach t,$(L1_32_TESTS),$(eval $(OUTPUT)/x86/$(t): $(OUTPUT)/x86/$(t).l1_32_i
 # ---- the project's own checks (standalone only) ----
 UNIT_TESTS := page_table_test guest_print_test ktap_test scenario_test
 UNIT_BINS := $(addprefix $(OUTPUT)/unit/,$(UNIT_TESTS))
-UNIT_LIB_OBJS := $(addprefix $(OUTPUT)/lib/,page_table.o guest_print.o ktap.o \
-	scenario.o known_failures.o test_util.o)
+UNIT_LIB_OBJS := $(addprefix $(OUTPUT)/lib/,page_table.o known_failures.o) \
+	$(addprefix $(OUTPUT)/lib/legacy/,guest_print.o ktap.o scenario.o test_util.o)
 
 $(OUTPUT)/unit/%.o: unit/%.c
 	@mkdir -p $(dir $@)
