@@ -12,7 +12,21 @@
 TESTS := $(sort $(patsubst x86/%.c,%,$(wildcard x86/*_test.c)))
 UPSTREAM_TESTS := vmx_vmcall_test
 UP_EXT_SRCS := lib/self_check.c
-# Tests ported to the library, and our extensions of it, one a line.
+# Tests ported to the library, and our extensions of it, one a line:
+# NESTED_LIB_SRCS make libnested.a, the nested-virtualization library.
+NESTED_LIB_SRCS += lib/page_table.c
+NESTED_LIB_SRCS += lib/x86/l1_memory.c
+NESTED_LIB_SRCS += lib/x86/l1_vm.c
+NESTED_LIB_SRCS += lib/x86/vmx_caps.c
+NESTED_LIB_SRCS += lib/x86/vmx_requirements.c
+NESTED_LIB_SRCS += lib/x86/vmx_l2_setup.c
+NESTED_LIB_SRCS += lib/x86/vmx_l2_run.c
+NESTED_LIB_SRCS += lib/x86/vmx_l2_entry.S
+NESTED_LIB_SRCS += lib/x86/l2_paging.c
+NESTED_LIB_SRCS += lib/x86/l2_agent.c
+NESTED_LIB_SRCS += lib/x86/l2_agent_code.S
+NESTED_LIB_SRCS += lib/x86/l2_env.c
+UPSTREAM_TESTS += vmx_smoke_test
 # The framework the unported tests still use (lib/legacy, include/legacy);
 # page_table.c and known_failures.c serve both.
 LIB_SRCS := lib/page_table.c lib/known_failures.c \
@@ -127,11 +141,11 @@ LIB_OBJS := $(patsubst %.S,$(OUTPUT)/%.o,$(LIB_SRCS:%.c=$(OUTPUT)/%.o))
 
 $(OUTPUT)/lib/%.o: lib/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -c -o $@ $<
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(OUTPUT)/lib/%.o: lib/%.S
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -c -o $@ $<
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # These replace libc's: the compiler must not turn their loops into calls to themselves.
 $(OUTPUT)/lib/legacy/string_override.o: CFLAGS += -ffreestanding -fno-builtin \
@@ -139,7 +153,7 @@ $(OUTPUT)/lib/legacy/string_override.o: CFLAGS += -ffreestanding -fno-builtin \
 
 $(OUTPUT)/x86/%.o: x86/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -c -o $@ $<
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 LIB_TEST_PROGS := $(filter-out $(addprefix %/,$(UPSTREAM_TESTS)),$(TEST_GEN_PROGS))
 UP_TEST_PROGS := $(filter $(addprefix %/,$(UPSTREAM_TESTS)),$(TEST_GEN_PROGS))
@@ -149,8 +163,8 @@ $(LIB_TEST_PROGS): $(OUTPUT)/x86/%: $(OUTPUT)/x86/%.o $(LIB_OBJS)
 
 include lib/upstream.mk
 
-$(UP_TEST_PROGS): $(OUTPUT)/x86/%: $(UP_OUT)/x86/%.o $(UP_EXT_OBJS) $(UP_LIB_OBJS) \
-		  $(UP_LIB_STRING_OBJS)
+$(UP_TEST_PROGS): $(OUTPUT)/x86/%: $(UP_OUT)/x86/%.o $(UP_EXT_OBJS) $(NESTED_LIB) \
+		  $(UP_LIB_OBJS) $(UP_LIB_STRING_OBJS)
 	$(CC) $(UP_LDFLAGS) -o $@ $^ $(UP_LDLIBS)
 
 # ---- 32-bit L1 images: x86/NAME.l1_32.c becomes the l1_32_image of NAME ----
@@ -173,11 +187,11 @@ L1_32_LDFLAGS := $(shell $(LD) --help 2>/dev/null | grep -q no-warn-rwx-segments
 
 $(OUTPUT)/l1_32/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(L1_32_CFLAGS) -MMD -c -o $@ $<
+	$(CC) $(L1_32_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(OUTPUT)/l1_32/%.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(L1_32_CFLAGS) -MMD -c -o $@ $<
+	$(CC) $(L1_32_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(OUTPUT)/l1_32/lib/legacy/string_override.o: L1_32_CFLAGS += -fno-tree-loop-distribute-patterns
 
@@ -201,7 +215,7 @@ UNIT_LIB_OBJS := $(addprefix $(OUTPUT)/lib/,page_table.o known_failures.o) \
 
 $(OUTPUT)/unit/%.o: unit/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -c -o $@ $<
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(OUTPUT)/unit/%: $(OUTPUT)/unit/%.o $(UNIT_LIB_OBJS) $(OUTPUT)/unit/stubs.o
 	$(CC) -no-pie -o $@ $^

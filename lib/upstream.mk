@@ -88,7 +88,13 @@ UP_LIB_OBJS := $(patsubst %.S,$(UP_OUT)/%.o,$(patsubst %.c,$(UP_OUT)/%.o,$(UP_LI
 UP_LIB_STRING_OBJS := $(patsubst %.c,$(UP_OUT)/%.o,$(UP_LIB_STRING_SRCS))
 # Our extensions of the library, compiled like it.
 
-UP_EXT_OBJS := $(patsubst %.c,$(UP_OUT)/ext/%.o,$(UP_EXT_SRCS))
+UP_EXT_OBJS := $(patsubst %,$(UP_OUT)/ext/%.o,$(basename $(UP_EXT_SRCS)))
+# The nested-virtualization library, an archive: a test links what it uses.
+NESTED_LIB := $(UP_OUT)/libnested.a
+NESTED_LIB_OBJS := $(patsubst %,$(UP_OUT)/ext/%.o,$(basename $(NESTED_LIB_SRCS)))
+$(NESTED_LIB): $(NESTED_LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
 
 UP_MARCH := $(shell echo 'void foo(void) { }' | $(CC) -march=x86-64-v2 -x c - -c -o /dev/null \
 	2>/dev/null && echo -march=x86-64-v2)
@@ -117,9 +123,13 @@ $(UP_OUT)/ext/%.o: %.c $(UP_FEATURES)
 	@mkdir -p $(dir $@)
 	$(CC) $(UP_CFLAGS) -c -o $@ $<
 
+$(UP_OUT)/ext/%.o: %.S $(UP_FEATURES)
+	@mkdir -p $(dir $@)
+	$(CC) $(UP_CFLAGS) -c -o $@ $<
+
 $(UP_OUT)/x86/%.o: x86/%.c $(UP_FEATURES)
 	@mkdir -p $(dir $@)
 	$(CC) $(UP_CFLAGS) -c -o $@ $<
 
--include $(UP_LIB_OBJS:.o=.d) $(UP_LIB_STRING_OBJS:.o=.d) $(UP_EXT_OBJS:.o=.d) \
+-include $(UP_LIB_OBJS:.o=.d) $(UP_LIB_STRING_OBJS:.o=.d) $(UP_EXT_OBJS:.o=.d) $(NESTED_LIB_OBJS:.o=.d) \
 	$(addprefix $(UP_OUT)/x86/,$(UPSTREAM_TESTS:=.d))

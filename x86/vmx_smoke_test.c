@@ -4,11 +4,11 @@
  * with VMCALL, resumes it many times, and leaves VMX operation.
  */
 #include "kvm_util.h"
-#include "scenario.h"
-#include "ucall.h"
-#include "x86/exception.h"
-#include "x86/vmx.h"
-#include "x86/vmx_host.h"
+#include "processor.h"
+#include "self_check_harness.h"
+#include "x86/l1_vm.h"
+#include "x86/vmx_l2.h"
+#include "x86/vmx_requirements.h"
 
 #define NR_VMCALLS	500
 
@@ -22,21 +22,21 @@ static void l2_vmcall_loop(void)
 
 static void l1_vmxon_vmxoff(void)
 {
-	struct vmx_vcpu *vmx = vmx_enable();
+	struct l1_vmx *vmx = vmx_enable();
 	uint8_t vector;
 
 	vmx_disable(vmx);
 	/* SDM Vol. 3C 31.3, VMXON: #UD if CR4.VMXE = 0. */
-	vector = guest_asm_safe("vmxon %[pa]", : : [pa] "m"(vmx->vmxon_pa) : "memory");
-	GUEST_ASSERT_RULE(vector, UD_VECTOR, NO_EXCEPTION);
+	vector = kvm_asm_safe("vmxon %[pa]", [pa] "m"(vmx->vmxon_pa));
+	GUEST_ASSERT_RULE(vector, UD_VECTOR, 0);
 	vmx_disable(vmx_enable());
 	GUEST_DONE();
 }
 
 static void l1_launch_resume(void)
 {
-	struct vmx_vcpu *vmx = vmx_enable();
-	struct vmcs12 *v = vmx_vmcs_create(vmx, &(struct l2_setup){
+	struct l1_vmx *vmx = vmx_enable();
+	struct l2_vmcs *v = l2_vmcs_create(vmx, &(struct l2_setup){
 		.mode = L2_LONG_MODE, .entry = l2_vmcall_loop });
 
 	for (uint64_t i = 1; i <= NR_VMCALLS; i++) {
@@ -68,13 +68,13 @@ static void l2_msr_io(void)
 
 static void l1_bitmaps(void)
 {
-	struct vmx_vcpu *vmx = vmx_enable();
-	struct vmcs12 *v;
+	struct l1_vmx *vmx = vmx_enable();
+	struct l2_vmcs *v;
 
 	vmx_intercept_msr(vmx, MSR_IA32_SYSENTER_CS, true, false);
 	vmx_intercept_io(vmx, TEST_PORT, true);
-	v = vmx_vmcs_create(vmx, &(struct l2_setup){
-		.mode = L2_LONG_MODE, .entry = l2_msr_io, .proc = CPU_USE_IO_BITMAPS });
+	v = l2_vmcs_create(vmx, &(struct l2_setup){
+		.mode = L2_LONG_MODE, .entry = l2_msr_io, .proc = CPU_BASED_USE_IO_BITMAPS });
 
 	/* SDM Vol. 3C 26.1.3: RDMSR exits if the MSR's read bit is set. */
 	vmx_assert_exit_rule(vmx_run(vmx, v), EXIT_REASON_MSR_READ, EXIT_REASON_VMCALL);
@@ -85,11 +85,11 @@ static void l1_bitmaps(void)
 	/* ... and WRMSR does not exit when its write bit is clear. */
 	vmx_assert_exit(vmx_run(vmx, v), EXIT_REASON_VMCALL);
 	GUEST_ASSERT_EQ(v->regs.rax, 0x10);
-	GUEST_ASSERT_EQ(vmread(GUEST_SYSENTER_CS), 0x11);
+	GUEST_ASSERT_EQ(vmcs_read(GUEST_SYSENTER_CS), 0x11);
 	vmx_skip_instruction();
 	/* An OUT to a port whose I/O-bitmap bit is set exits, naming the port. */
 	vmx_assert_exit(vmx_run(vmx, v), EXIT_REASON_IO_INSTRUCTION);
-	GUEST_ASSERT_EQ(IO_QUAL_PORT(vmread(EXIT_QUALIFICATION)), TEST_PORT);
+	GUEST_ASSERT_EQ(IO_QUAL_PORT(vmcs_read(EXIT_QUALIFICATION)), TEST_PORT);
 	vmx_skip_instruction();
 	vmx_assert_exit(vmx_run(vmx, v), EXIT_REASON_VMCALL);
 	vmx_disable(vmx);
@@ -108,13 +108,13 @@ static void l2_id2(void)
 		asm volatile("vmcall" : : "a"(2ull));
 }
 
-/* Several vmcs12s per L1: each VMPTRLD switches to its own L2. */
+/* Several VMCSs per L1: each VMPTRLD switches to its own L2. */
 static void l1_two_vmcs12(void)
 {
-	struct vmx_vcpu *vmx = vmx_enable();
-	struct vmcs12 *v[2] = {
-		vmx_vmcs_create(vmx, &(struct l2_setup){ .mode = L2_LONG_MODE, .entry = l2_id1 }),
-		vmx_vmcs_create(vmx, &(struct l2_setup){ .mode = L2_LONG_MODE, .entry = l2_id2 }),
+	struct l1_vmx *vmx = vmx_enable();
+	struct l2_vmcs *v[2] = {
+		l2_vmcs_create(vmx, &(struct l2_setup){ .mode = L2_LONG_MODE, .entry = l2_id1 }),
+		l2_vmcs_create(vmx, &(struct l2_setup){ .mode = L2_LONG_MODE, .entry = l2_id2 }),
 	};
 
 	for (int round = 0; round < 100; round++) {
@@ -128,41 +128,31 @@ static void l1_two_vmcs12(void)
 	GUEST_DONE();
 }
 
-static void run_l1(void *l1_code)
+/* L1 enters and leaves VMX operation, and can enter it again. */
+TEST(vmxon_vmxoff)
 {
-	struct kvm_vcpu *vcpu = vm_add_vcpu(vm_create(), l1_code);
-
-	vcpu_run_expect_done(vcpu);
+	vcpu_run_to_done(l1_vm_create(l1_vmxon_vmxoff, 0));
 }
 
-static void test_vmxon_vmxoff(const struct scenario *s)
+/* A 64-bit L2 exits with VMCALL and is resumed 500 times. */
+TEST(launch_resume)
 {
-	run_l1(l1_vmxon_vmxoff);
+	vcpu_run_to_done(l1_vm_create(l1_launch_resume, 0));
 }
 
-static void test_launch_resume(const struct scenario *s)
+/* MSR and I/O bitmaps select which RDMSR/WRMSR/OUT exit. */
+TEST(bitmaps)
 {
-	run_l1(l1_launch_resume);
+	vcpu_run_to_done(l1_vm_create(l1_bitmaps, 0));
 }
 
-static void test_bitmaps(const struct scenario *s)
+/* Two VMCSs run alternately, each with its own L2. */
+TEST(two_vmcs12)
 {
-	run_l1(l1_bitmaps);
+	vcpu_run_to_done(l1_vm_create(l1_two_vmcs12, 0));
 }
 
-static void test_two_vmcs12(const struct scenario *s)
+int main(int argc, char *argv[])
 {
-	run_l1(l1_two_vmcs12);
+	return self_check_harness_run(argc, argv, vmx_requirements);
 }
-
-static const struct scenario scenarios[] = {
-	{ "vmxon_vmxoff", "L1 enters and leaves VMX operation, and can enter it again",
-	  test_vmxon_vmxoff },
-	{ "launch_resume", "a 64-bit L2 exits with VMCALL and is resumed 500 times",
-	  test_launch_resume },
-	{ "bitmaps", "MSR and I/O bitmaps select which RDMSR/WRMSR/OUT exit",
-	  test_bitmaps },
-	{ "two_vmcs12", "two vmcs12s run alternately, each with its own L2", test_two_vmcs12 },
-};
-
-TEST_MAIN("vmx_smoke_test", vmx_requirement_problem, scenarios)

@@ -16,13 +16,16 @@
 /* struct l2_step: the first 32 bytes of a request. */
 #define L2_STEP_SIZE		32
 
+/* The port of the KVM selftests library's x86 ucall (UCALL_PIO_PORT). */
+#define L2_UCALL_PORT		0x1000
+
 #define L2_OP_NOP		0
 #define L2_OP_READ		1	/* result = 64-bit load from addr */
 #define L2_OP_WRITE		2	/* 64-bit store of value to addr */
 #define L2_OP_WRITE_CR3		3	/* MOV addr to CR3 */
 #define L2_OP_READ_CR3		4	/* result = CR3 */
 #define L2_OP_INVLPG		5	/* INVLPG addr */
-#define L2_OP_SYNC_HOST		6	/* the ucall in the block goes to the host (OUT) */
+#define L2_OP_SYNC_HOST		6	/* the ucall in the block goes to the host */
 #define L2_OP_CALL		7	/* result = CALL addr (RAX, or EDX:EAX) */
 /*
  * Loads addr into result, value times, with the count in RCX/ECX: an L2

@@ -24,4 +24,7 @@
 #define VMX_L2_R15	112
 #define VMX_L2_REGS_SIZE 120
 
+/* The HOST_RSP field encoding (SDM Vol. 3C B.4.4), for the entry stub. */
+#define VMX_HOST_RSP_FIELD	0x6c14
+
 #endif /* NST_X86_VMX_REGS_ABI_H */

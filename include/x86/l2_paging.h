@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Paging for L2, built by L1 from its page pool (x86/l1_memory.h): L2's
+ * page tables (4-level or PAE) and L1's EPT for L2.  The pool is identity
+ * mapped for L1, so a table's physical address is a pointer to it.
+ */
+#ifndef SELFTEST_KVM_L2_PAGING_H
+#define SELFTEST_KVM_L2_PAGING_H
+
+#include <stdint.h>
+
+#include "page_table.h"
+#include "x86/vmx_l2.h"
+
+/* Flags of L2's own (non-EPT) leaf entries: present and writable. */
+#define L2_PTE_RW	(1ull << 1)
+
+/*
+ * L2 page tables for @mode that map what L1 maps, at the same addresses
+ * (the test's code and data, L2's stack and agent block, the pool): L2
+ * reaches memory through the pointers L1 uses.
+ */
+void l2_pt_create(struct page_table *pt, enum l2_mode mode);
+/* Maps one 4 KiB page of L2's linear space; asserts on failure. */
+void l2_pt_map(struct page_table *pt, uint64_t va, uint64_t pa);
+/* L2 page tables for @mode that map nothing: a tree to graft entries from. */
+void l2_pt_create_empty(struct page_table *pt, enum l2_mode mode);
+/*
+ * Moves L1 onto 4-level tables in the pool that map what its tables mapped
+ * (its own are out of its reach), so that it can change its own mappings.
+ */
+void l1_pt_own(struct page_table *pt);
+/*
+ * The entry for @va at @level (1: PTE, 2: PDE, 3: PDPTE, 4: PML4E) of any
+ * table, intermediate tables created as needed; asserts on failure.
+ */
+uint64_t *pt_entry_assert(struct page_table *pt, uint64_t va, int level);
+/* The four PDPTEs of a PAE table (for GUEST_PDPTRn). */
+uint64_t pae_pdpte(const struct page_table *pt, int i);
+
+/* An EPT that identity maps every memslot (read, write, execute, WB). */
+void ept_create(struct page_table *ept);
+/* Maps one guest-physical page of L2 with EPT permission/memory-type @flags. */
+void ept_map(struct page_table *ept, uint64_t l2_gpa, uint64_t l1_gpa, uint64_t flags);
+/* EPT leaf flags: read, write, execute, write-back. */
+#define EPT_LEAF_RWX_WB	(EPT_RWX | (EPT_MT_WB << EPT_MT_SHIFT))
+
+/* The EPTP for @ept (SDM Vol. 3C 25.6.11): 4-level walk, WB, A/D flags if @ad. */
+uint64_t ept_pointer(const struct vmx_caps *caps, const struct page_table *ept, bool ad);
+
+/*
+ * Sets the low 12 bits (permissions, memory type) of @l2_gpa's EPT leaf,
+ * keeping its address; returns the old entry.
+ */
+uint64_t ept_set_flags(struct page_table *ept, uint64_t l2_gpa, uint64_t flags);
+
+/* IA32_VMX_EPT_VPID_CAP allows INVEPT / INVVPID of @type (SDM Vol. 3C A.10). */
+bool vmx_has_invept(const struct vmx_caps *caps, uint64_t type);
+bool vmx_has_invvpid(const struct vmx_caps *caps, uint64_t type);
+/* INVEPT and INVVPID that assert VMsucceed (SDM Vol. 3C 31.3). */
+void ept_invalidate(uint64_t type, uint64_t eptp);
+void vpid_invalidate(uint64_t type, uint16_t vpid, uint64_t gla);
+
+#endif /* SELFTEST_KVM_L2_PAGING_H */
