@@ -30,6 +30,8 @@ struct kvm_vcpu *l1_vm_create(void *l1_code, uint64_t pool_pages);
 uint64_t vcpu_run_ucall(struct kvm_vcpu *vcpu, struct ucall *uc);
 /* Runs the vCPU to GUEST_DONE (a GUEST_SYNC fails the test) and frees its VM. */
 void vcpu_run_to_done(struct kvm_vcpu *vcpu);
+/* Runs the vCPU to GUEST_SYNC(@stage); anything else fails the test. */
+void vcpu_run_to_sync(struct kvm_vcpu *vcpu, uint64_t stage);
 
 /* How vm_migrate() restores the segment and control registers. */
 enum sregs_restore {

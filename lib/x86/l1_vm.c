@@ -106,6 +106,16 @@ void vcpu_run_to_done(struct kvm_vcpu *vcpu)
 	kvm_vm_free(vcpu->vm);
 }
 
+void vcpu_run_to_sync(struct kvm_vcpu *vcpu, uint64_t stage)
+{
+	struct ucall uc = {};
+
+	TEST_ASSERT(vcpu_run_ucall(vcpu, &uc) == UCALL_SYNC, "the guest ended before GUEST_SYNC(%lu)",
+		    stage);
+	TEST_ASSERT(uc.args[1] == stage, "GUEST_SYNC(%lu), expected GUEST_SYNC(%lu)", uc.args[1],
+		    stage);
+}
+
 struct kvm_vcpu *vm_migrate(struct kvm_vcpu *vcpu, enum sregs_restore how)
 {
 	bool sregs2 = how == RESTORE_SREGS2 && kvm_has_cap(KVM_CAP_SREGS2);
