@@ -28,14 +28,23 @@ struct known_bug {
 struct known_failure {
 	const char *test;	/* test binary name */
 	const char *scenario;	/* fnmatch() pattern of scenario names */
-	const char *kvm_intel;	/* "param=value ..." as /sys/module/kvm_intel/parameters reads */
+	/* "param=value ..." as /sys/module/kvm_intel/parameters reads; "" for any */
+	const char *kvm_intel;
 	const struct known_bug *bug;
 };
 
-/* The reason if @scenario of @test is a known failure on this host, else NULL. */
+/* The bug that @scenario of @test is known to fail by on this host, else NULL. */
+const struct known_bug *known_failure_bug(const char *test, const char *scenario);
+/*
+ * The bug by which running @scenario of @test would crash this host's
+ * kernel, else NULL (also with NST_RUN_KNOWN_CRASHES=1).
+ */
+const struct known_bug *known_crash_bug(const char *test, const char *scenario);
+/* The same as a reason for the old framework's runner ("KVM bug ID (seen on ...): ..."). */
 const char *known_failure(const char *test, const char *scenario);
-/* The reason if running @scenario of @test would crash this host's kernel, else NULL. */
 const char *known_crash(const char *test, const char *scenario);
+/* Replaces the suite's table with @n rows of @table (for the runner's unit tests). */
+void known_failures_use(const struct known_failure *table, unsigned int n);
 /* True if a kernel release (uname -r) is at least @version ("major.minor[.patch]"). */
 bool kernel_release_at_least(const char *release, const char *version);
 

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The table of known KVM failures (see known_failures.h and README.md). */
+/*
+ * The table of known KVM failures (see known_failures.h and README.md).
+ * libc only: both the old framework (lib/legacy) and the tests on the KVM
+ * selftests library link it while the tests move over.
+ */
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +11,6 @@
 #include <sys/utsname.h>
 
 #include "known_failures.h"
-#include "test_util.h"
 
 static const struct known_bug shadow_l2_cr3_lost = {
 	.id = "shadow-l2-cr3-lost",
@@ -34,13 +37,37 @@ static const struct known_bug pae_invlpg_prev_root_bug = {
 	.crashes = true,
 };
 
-static const struct known_failure known_failures[] = {
+static const struct known_failure suite_known_failures[] = {
 	{ "vmx_modes_test", "cr3_saved_on_exit_*", "ept=N", &shadow_l2_cr3_lost },
 	/* Their CR3 switch step meets the same bug. */
 	{ "vmx_modes_test", "*_noept_*", "ept=N", &shadow_l2_cr3_lost },
 	{ "vmx_modes_test", "pae_noept_*", "ept=Y", &sregs2_pdptrs_lost },
 	{ "nested_tlb_test", "l2_invlpg_pae_noept_*", "ept=N", &pae_invlpg_prev_root_bug },
 };
+
+static const struct known_failure *table = suite_known_failures;
+static unsigned int table_size = sizeof(suite_known_failures) / sizeof(suite_known_failures[0]);
+
+void known_failures_use(const struct known_failure *t, unsigned int n)
+{
+	table = t;
+	table_size = n;
+}
+
+/* Reads a sysfs attribute without its newline; false if it cannot be read. */
+static bool read_param(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fgets(buf, size, f) != NULL;
+	fclose(f);
+	if (ok)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ok;
+}
 
 /* True if every "name=value" of @params matches kvm_intel's sysfs parameters. */
 static bool kvm_intel_params_match(const char *params)
@@ -55,7 +82,7 @@ static bool kvm_intel_params_match(const char *params)
 			return false;
 		*eq = '\0';
 		snprintf(path, sizeof(path), "/sys/module/kvm_intel/parameters/%s", p);
-		if (!read_sysfs_str(path, value, sizeof(value)) || strcmp(value, eq + 1))
+		if (!read_param(path, value, sizeof(value)) || strcmp(value, eq + 1))
 			return false;
 	}
 	return true;
@@ -98,34 +125,50 @@ static bool applies(const struct known_bug *bug)
 	return uname(&u) || !kernel_release_at_least(u.release, bug->fixed_in);
 }
 
-static const char *find(const char *test, const char *scenario, bool crashes)
+static const struct known_bug *find(const char *test, const char *scenario, bool crashes)
 {
-	static char reason[512];
-
-	for (unsigned int i = 0; i < ARRAY_SIZE(known_failures); i++) {
-		const struct known_failure *k = &known_failures[i];
+	for (unsigned int i = 0; i < table_size; i++) {
+		const struct known_failure *k = &table[i];
 
 		if (k->bug->crashes == crashes && !strcmp(k->test, test) &&
 		    !fnmatch(k->scenario, scenario, 0) && applies(k->bug) &&
-		    kvm_intel_params_match(k->kvm_intel)) {
-			snprintf(reason, sizeof(reason), "KVM bug %s (seen on %s): %s", k->bug->id,
-				 k->bug->seen, k->bug->summary);
-			return reason;
-		}
+		    kvm_intel_params_match(k->kvm_intel))
+			return k->bug;
 	}
 	return NULL;
 }
 
-const char *known_failure(const char *test, const char *scenario)
+const struct known_bug *known_failure_bug(const char *test, const char *scenario)
 {
 	return find(test, scenario, false);
 }
 
-const char *known_crash(const char *test, const char *scenario)
+const struct known_bug *known_crash_bug(const char *test, const char *scenario)
 {
 	const char *run = getenv("NST_RUN_KNOWN_CRASHES");
 
 	if (run && !strcmp(run, "1"))
 		return NULL;
 	return find(test, scenario, true);
+}
+
+static const char *describe(const struct known_bug *bug)
+{
+	static char reason[512];
+
+	if (!bug)
+		return NULL;
+	snprintf(reason, sizeof(reason), "KVM bug %s (seen on %s): %s", bug->id, bug->seen,
+		 bug->summary);
+	return reason;
+}
+
+const char *known_failure(const char *test, const char *scenario)
+{
+	return describe(known_failure_bug(test, scenario));
+}
+
+const char *known_crash(const char *test, const char *scenario)
+{
+	return describe(known_crash_bug(test, scenario));
 }
