@@ -12,6 +12,7 @@
 TESTS := $(sort $(patsubst x86/%.c,%,$(wildcard x86/*_test.c)))
 UPSTREAM_TESTS := vmx_vmcall_test
 UP_EXT_SRCS := lib/self_check.c
+UP_EXT_SRCS += lib/memslot_compat.c
 # Tests ported to the library, and our extensions of it, one a line:
 # NESTED_LIB_SRCS make libnested.a, the nested-virtualization library.
 NESTED_LIB_SRCS += lib/page_table.c

@@ -105,7 +105,8 @@ UP_CFLAGS = -D_GNU_SOURCE= -Wall -Wstrict-prototypes -Wuninitialized -O2 -g -std
 	-I$(UP_TREE)/tools/include -I$(UP_TREE)/tools/arch/x86/include $(UP_HDR_FLAGS) \
 	-I$(UP_KVM)/include -I$(<D) -I$(UP_KVM)/include/$(UP_ARCH) -I$(UP_SELFTESTS)/rseq \
 	-I$(UP_SELFTESTS) -I$(UP_OUT)/include -Iinclude
-UP_LDFLAGS := -static -no-pie -pthread
+# ioctl() goes through lib/memslot_compat.c, for kernels before 6.8.
+UP_LDFLAGS := -static -no-pie -pthread -Wl,--wrap=ioctl
 UP_LDLIBS := -ldl
 
 $(UP_OUT)/lib/%.o: $(UP_KVM)/lib/%.c $(UP_FEATURES)
