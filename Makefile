@@ -13,6 +13,8 @@ TESTS := $(sort $(patsubst x86/%.c,%,$(wildcard x86/*_test.c)))
 UPSTREAM_TESTS := vmx_vmcall_test
 UP_EXT_SRCS := lib/self_check.c
 UP_EXT_SRCS += lib/memslot_compat.c
+UP_EXT_SRCS += lib/scenario_runner.c
+UP_EXT_SRCS += lib/known_failures.c
 # Tests ported to the library, and our extensions of it, one a line:
 # NESTED_LIB_SRCS make libnested.a, the nested-virtualization library.
 NESTED_LIB_SRCS += lib/page_table.c
@@ -121,7 +123,7 @@ BUILT = $(TEST_GEN_PROGS) $(TEST_GEN_PROGS:=.o) $(TEST_GEN_PROGS:=.d) $(TEST_LIS
 		$(OUTPUT)/x86/$(t).l1_32_image.o $(OUTPUT)/l1_32/x86/$(t).l1_32.o \
 		$(OUTPUT)/l1_32/x86/$(t).l1_32.d) \
 	$(UNIT_BINS) $(UNIT_BINS:=.o) $(UNIT_BINS:=.d) $(OUTPUT)/unit/stubs.o $(OUTPUT)/unit/stubs.d \
-	$(SELF_CHECK_FAKE) \
+	$(UNIT_FAKES) \
 	$(if $(filter file,$(origin INSTALL_PATH)),$(INSTALLED))
 
 clean:
@@ -221,17 +223,21 @@ $(OUTPUT)/unit/%.o: unit/%.c
 $(OUTPUT)/unit/%: $(OUTPUT)/unit/%.o $(UNIT_LIB_OBJS) $(OUTPUT)/unit/stubs.o
 	$(CC) -no-pie -o $@ $^
 
-# unit/self_check_test.sh drives this harness test, which runs no VM.
-SELF_CHECK_FAKE := $(OUTPUT)/unit/self_check_fake
+# unit/self_check_test.sh and unit/scenario_harness_test.sh drive these
+# harness tests, which run no VM.
+UNIT_FAKES := $(OUTPUT)/unit/self_check_fake $(OUTPUT)/unit/scenario_fake
 
 $(UP_OUT)/unit/%.o: unit/%.c $(UP_FEATURES)
 	@mkdir -p $(dir $@)
 	$(CC) $(UP_CFLAGS) -c -o $@ $<
 
-$(SELF_CHECK_FAKE): $(UP_OUT)/unit/self_check_fake.o $(UP_EXT_OBJS)
-	$(CC) $(UP_LDFLAGS) -o $@ $^
+$(UNIT_FAKES): $(OUTPUT)/unit/%: $(UP_OUT)/unit/%.o $(UP_EXT_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(UP_LDFLAGS) -o $@ $^ $(UP_LDLIBS)
 
-unit: $(UNIT_BINS) $(SELF_CHECK_FAKE) all
+-include $(patsubst $(OUTPUT)/unit/%,$(UP_OUT)/unit/%.d,$(UNIT_FAKES))
+
+unit: $(UNIT_BINS) $(UNIT_FAKES) all
 	OUTPUT=$(OUTPUT) unit/run.sh $(UNIT_BINS)
 
 # The lab's kernel: 6.1, 6.12, newest (Debian unstable/experimental) or a

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The self-check (self_check.h) on the kselftest harness: include this in
- * a test instead of kselftest_harness.h and end main() with
+ * The self-check (self_check.h) for a test made of TEST()s on the kselftest
+ * harness, until it becomes a table of scenarios (scenario_harness.h, which
+ * also has the known KVM bugs and the time budget): include this in a test
+ * instead of kselftest_harness.h and end main() with
  * self_check_harness_run(argc, argv, requirements).  The harness's state is
  * static to the test's file, hence a header.
  *

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The process side of the self-check (include/self_check.h): one run of a
- * test in a child process, normal or inverted, and whether it failed at a
- * rule assertion.
+ * The inverted-run flag of the self-check (include/self_check.h): the
+ * runner (lib/scenario_runner.c) sets it in each run's process, before the
+ * scenario creates its VMs, which copy it into the guest.
+ *
+ * Also, for the tests still made of TEST()s (self_check_harness.h), one run
+ * of a test in a child process, normal or inverted, and whether it failed
+ * at a rule assertion.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -15,6 +19,11 @@
 #include "self_check.h"
 
 bool guest_inverted;
+
+bool scenario_inverted(void)
+{
+	return guest_inverted;
+}
 
 int self_check_timeout(int fallback)
 {

@@ -107,7 +107,8 @@ UP_CFLAGS = -D_GNU_SOURCE= -Wall -Wstrict-prototypes -Wuninitialized -O2 -g -std
 	-I$(UP_SELFTESTS) -I$(UP_OUT)/include -Iinclude
 # ioctl() goes through lib/memslot_compat.c, for kernels before 6.8.
 UP_LDFLAGS := -static -no-pie -pthread -Wl,--wrap=ioctl
-UP_LDLIBS := -ldl
+# libnuma for the runner's NUMA placement (lib/scenario_runner.c).
+UP_LDLIBS := -ldl -lnuma
 
 $(UP_OUT)/lib/%.o: $(UP_KVM)/lib/%.c $(UP_FEATURES)
 	@mkdir -p $(dir $@)

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A table of scenarios on the kselftest harness (scenario_harness.h) that
+ * runs no VM, for unit/scenario_harness_test.sh: each row stands for one
+ * way a scenario, its known bug or its self-check can end.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "known_failures.h"
+#include "scenario_harness.h"
+
+/*
+ * The library's test_assert() as far as the runner sees it (this test
+ * links no library): the report on stderr, exit 254.
+ */
+void test_assert(bool exp, const char *exp_str, const char *file, unsigned int line,
+		 const char *fmt, ...)
+{
+	va_list ap;
+
+	if (exp)
+		return;
+	fprintf(stderr, "==== Test Assertion Failure ====\n  %s:%u: %s\n  ", file, line, exp_str);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(254);
+}
+
+static const struct known_bug fake_bug = {
+	.id = "fake-bug", .summary = "a bug of this fake", .seen = "nowhere",
+};
+
+static const struct known_bug fake_crash = {
+	.id = "fake-crash", .summary = "a crash of this fake", .seen = "nowhere", .crashes = true,
+};
+
+static const struct known_failure fake_failures[] = {
+	{ "scenario_fake", "known_*", "", &fake_bug },
+	{ "scenario_fake", "crash_known", "", &fake_crash },
+};
+
+static void __attribute__((constructor)) use_fake_failures(void)
+{
+	known_failures_use(fake_failures, ARRAY_SIZE(fake_failures));
+}
+
+static void passes(const struct scenario *s)
+{
+	printf("output of %s\n", s->name);
+}
+
+static void fails(const struct scenario *s)
+{
+	TEST_ASSERT_EQ(1, 2);
+}
+
+static void skips(const struct scenario *s)
+{
+	__TEST_REQUIRE(false, "no widget");
+}
+
+static void hangs(const struct scenario *s)
+{
+	sleep(60);
+}
+
+static void crashes(const struct scenario *s)
+{
+	raise(SIGSEGV);
+}
+
+static void checks_rule(const struct scenario *s)
+{
+	TEST_ASSERT_RULE(1, 1, 2);
+}
+
+static void rule_cannot_fail(const struct scenario *s)
+{
+	TEST_ASSERT_RULE(1, 1, 1);
+}
+
+/* Fails when inverted, but at an assertion that is not the rule's. */
+static void fails_elsewhere(const struct scenario *s)
+{
+	TEST_ASSERT(!scenario_inverted(), "setup");
+	TEST_ASSERT_RULE(1, 1, 2);
+}
+
+static void hangs_inverted(const struct scenario *s)
+{
+	if (scenario_inverted())
+		sleep(60);
+	TEST_ASSERT_RULE(1, 1, 2);
+}
+
+static const struct scenario scenarios[] = {
+	{ "passes", "passes", passes },
+	{ "fails", "fails", fails },
+	{ "skips", "skips", skips },
+	{ "hangs", "hangs", hangs, .timeout = 1 },
+	{ "crashes", "crashes", crashes },
+	{ "known_fails", "fails, a known bug", fails },
+	{ "known_passes", "passes, a known bug", passes },
+	{ "crash_known", "passes, known to crash", passes },
+	{ "checks_rule", "fails when inverted", checks_rule },
+	{ "rule_cannot_fail", "passes when inverted", rule_cannot_fail },
+	{ "fails_elsewhere", "fails when inverted, at setup", fails_elsewhere },
+	{ "hangs_inverted", "hangs when inverted", hangs_inverted, .timeout = 1 },
+	{ "hang_a", "hangs for the default timeout", hangs },
+	{ "hang_b", "hangs for the default timeout", hangs },
+};
+
+static void requirements(void)
+{
+	__TEST_REQUIRE(!getenv("FAKE_NO_GADGET"), "no gadget here");
+}
+
+SCENARIO_MAIN(requirements, scenarios)
