@@ -3,7 +3,7 @@
 #include "kvm_util.h"
 #include "processor.h"
 #include "vmx.h"
-#include "self_check_harness.h"
+#include "scenario_harness.h"
 #include "upstream_compat.h"
 
 static void l2_guest_code(void)
@@ -23,8 +23,7 @@ static void l1_guest_code(struct vmx_pages *vmx_pages)
 	GUEST_DONE();
 }
 
-/* VMCALL in L2 exits to L1. */
-TEST(vmcall_exits)
+static void vmcall_exits(const struct scenario *s)
 {
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
@@ -54,7 +53,8 @@ static void requirements(void)
 	TEST_REQUIRE(kvm_cpu_has(X86_FEATURE_VMX));
 }
 
-int main(int argc, char *argv[])
-{
-	return self_check_harness_run(argc, argv, requirements);
-}
+static const struct scenario scenarios[] = {
+	{ "vmcall_exits", "VMCALL in L2 exits to L1", vmcall_exits },
+};
+
+SCENARIO_MAIN(requirements, scenarios)
