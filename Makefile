@@ -30,6 +30,7 @@ NESTED_LIB_SRCS += lib/x86/l2_agent.c
 NESTED_LIB_SRCS += lib/x86/l2_agent_code.S
 NESTED_LIB_SRCS += lib/x86/l2_env.c
 UPSTREAM_TESTS += vmx_smoke_test
+UPSTREAM_TESTS += guest_smoke_test
 # The framework the unported tests still use (lib/legacy, include/legacy);
 # page_table.c and known_failures.c serve both.
 LIB_SRCS := lib/page_table.c lib/known_failures.c \

@@ -1,24 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * guest_smoke_test: the guest library end to end with a plain 64-bit guest
- * (no nesting): guest-to-host calls, exception reports, exception
- * handlers, shared globals, and guest assert reports (a self-check of the
- * library: the guest fails an assert on purpose and the host checks the
- * report).
+ * guest_smoke_test: the KVM selftests library's guest environment that the
+ * suite relies on, with a plain 64-bit guest (no nesting): ucalls and their
+ * arguments, GUEST_PRINTF, exception reports and handlers, guest globals,
+ * and guest assert reports (the guest fails an assert on purpose and the
+ * host checks the report).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "kvm_util.h"
-#include "scenario.h"
-#include "ucall.h"
-#include "x86/exception.h"
+#include "processor.h"
+#include "scenario_harness.h"
+#include "upstream_compat.h"
 
 /* Each scenario's rule: @actual is @v; an inverted run expects another value. */
 #define ASSERT_RULE_EQ(actual, v)	TEST_ASSERT_RULE(actual, v, (v) + 1)
 
-static struct kvm_vcpu *smoke_vm(void *guest_code)
+/* The next ucall, with a guest assert left to the caller (the library would report it). */
+static uint64_t run_to_ucall(struct kvm_vcpu *vcpu, struct ucall *uc)
 {
-	return vm_add_vcpu(vm_create(), guest_code);
+	TEST_ASSERT(!__vcpu_run(vcpu), "KVM_RUN failed");
+	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
+	return get_ucall(vcpu, uc);
+}
+
+/* The next ucall, which must be @cmd. */
+static void run_expect(struct kvm_vcpu *vcpu, struct ucall *uc, uint64_t cmd)
+{
+	uint64_t got = run_to_ucall(vcpu, uc);
+
+	if (got == UCALL_ABORT && cmd != UCALL_ABORT)
+		REPORT_GUEST_ASSERT(*uc);
+	TEST_ASSERT(got == cmd, "ucall %lu, expected %lu", got, cmd);
 }
 
 /* ---- sync: stages and arguments reach the host in order ---- */
@@ -27,25 +41,28 @@ static void guest_sync_stages(uint64_t base)
 {
 	for (uint64_t i = 1; i <= 3; i++)
 		GUEST_SYNC(base + i);
+	GUEST_SYNC6(base, base + 1, base + 2, base + 3, base + 4, base + 5);
 	GUEST_DONE();
-}
-
-static uint64_t sync_stage(struct kvm_vcpu *vcpu)
-{
-	struct ucall uc;
-
-	TEST_ASSERT_EQ(vcpu_run_ucall(vcpu, &uc), UCALL_SYNC);
-	return uc.args[0];
 }
 
 static void test_sync(const struct scenario *s)
 {
-	struct kvm_vcpu *vcpu = smoke_vm(guest_sync_stages);
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm = vm_create_with_one_vcpu(&vcpu, guest_sync_stages);
+	struct ucall uc;
 
-	vcpu_args_set(vcpu, 1, 100ull);
-	for (uint64_t i = 1; i <= 3; i++)
-		ASSERT_RULE_EQ(sync_stage(vcpu), 100 + i);
-	vcpu_run_expect_done(vcpu);
+	vcpu_args_set(vcpu, 1, 100ul);
+	for (uint64_t i = 1; i <= 3; i++) {
+		run_expect(vcpu, &uc, UCALL_SYNC);
+		/* GUEST_SYNC(stage) sends a string, then the stage. */
+		TEST_ASSERT(!strcmp((const char *)uc.args[0], "hello"), "GUEST_SYNC's tag");
+		ASSERT_RULE_EQ(uc.args[1], 100 + i);
+	}
+	run_expect(vcpu, &uc, UCALL_SYNC);
+	for (uint64_t i = 0; i < 6; i++)
+		TEST_ASSERT_EQ(uc.args[i], 100 + i);
+	run_expect(vcpu, &uc, UCALL_DONE);
+	kvm_vm_free(vm);
 }
 
 /* ---- printf: the guest's formatter and the message transport ---- */
@@ -60,60 +77,93 @@ static void guest_print(void)
 static void test_printf(const struct scenario *s)
 {
 	const char *want = "smoke|-42|7|0xfeedfacecafe|ab  |00123|z";
-	struct kvm_vcpu *vcpu = smoke_vm(guest_print);
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm = vm_create_with_one_vcpu(&vcpu, guest_print);
 	struct ucall uc;
 
-	vcpu_run(vcpu);
-	TEST_ASSERT_EQ(get_ucall(vcpu, &uc), UCALL_PRINTF);
-	test_diag("guest printed '%s', expected '%s'", uc.buf, want);
-	TEST_ASSERT_RULE(!strcmp(uc.buf, want), true, false);
-	vcpu_run_expect_done(vcpu);
+	run_expect(vcpu, &uc, UCALL_PRINTF);
+	ksft_print_msg("guest printed '%s', expected '%s'\n", uc.buffer, want);
+	TEST_ASSERT_RULE(!strcmp(uc.buffer, want), true, false);
+	run_expect(vcpu, &uc, UCALL_DONE);
+	kvm_vm_free(vm);
 }
 
-/* ---- unhandled exceptions: the host gets vector, error code, RIP, CR2 ---- */
+/* ---- unhandled exceptions: the host gets the vector and RIP ---- */
 
-extern char guest_ud2_insn[];
+extern char guest_ud2_insn[], guest_pf_insn[];
 
 static void guest_unhandled_ud(void)
 {
 	asm volatile("guest_ud2_insn: ud2");
 }
 
-static void guest_unhandled_pf(void)
+/* The library maps nothing below KVM_UTIL_MIN_VADDR: a read there is a #PF. */
+#define UNMAPPED_GVA	0x8ul
+
+/* The library's get_cr2() is newer than 6.12's. */
+static uint64_t read_cr2(void)
 {
-	/* Page 0 is never mapped: a read from it is a #PF with error code 0. */
-	asm volatile("movq 0x8, %%rax" : : : "rax", "memory");
+	uint64_t cr2;
+
+	asm volatile("mov %%cr2, %0" : "=r"(cr2));
+	return cr2;
 }
 
-static struct ucall run_to_unhandled(void *guest_code)
+static void guest_unhandled_pf(void)
 {
-	struct kvm_vcpu *vcpu = smoke_vm(guest_code);
+	uint64_t error_code;
+	uint8_t vector;
+
+	/* SDM Vol. 3A 4.7: error code 0 = not present, read, supervisor. */
+	vector = kvm_asm_safe_ec("testb $0, (%[addr])", error_code, [addr] "r"(UNMAPPED_GVA));
+	GUEST_SYNC3(vector, error_code, read_cr2());
+	asm volatile("guest_pf_insn: testb $0, (%0)" : : "r"(UNMAPPED_GVA) : "memory");
+}
+
+/*
+ * The library's report of an unhandled exception is a guest assert whose
+ * message names the vector and the RIP.
+ */
+static void run_to_unhandled(struct kvm_vcpu *vcpu, uint64_t *vector, uint64_t *rip)
+{
 	struct ucall uc;
 
-	vcpu_run(vcpu);
-	TEST_ASSERT_EQ(get_ucall(vcpu, &uc), UCALL_UNHANDLED);
-	return uc;
+	run_expect(vcpu, &uc, UCALL_ABORT);
+	ksft_print_msg("guest report: %s\n", uc.buffer);
+	TEST_ASSERT(sscanf(uc.buffer, "Unhandled exception '%lx' at guest RIP '%lx'",
+			   vector, rip) == 2, "report '%s'", uc.buffer);
 }
 
 static void test_unhandled_ud(const struct scenario *s)
 {
-	struct ucall uc = run_to_unhandled(guest_unhandled_ud);
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm = vm_create_with_one_vcpu(&vcpu, guest_unhandled_ud);
+	uint64_t vector, rip;
 
-	ASSERT_RULE_EQ(uc.args[0], UD_VECTOR);
-	TEST_ASSERT_EQ(uc.args[2], (uintptr_t)guest_ud2_insn);
+	run_to_unhandled(vcpu, &vector, &rip);
+	ASSERT_RULE_EQ(vector, UD_VECTOR);
+	TEST_ASSERT_EQ(rip, (uintptr_t)guest_ud2_insn);
+	kvm_vm_free(vm);
 }
 
 static void test_unhandled_pf(const struct scenario *s)
 {
-	struct ucall uc = run_to_unhandled(guest_unhandled_pf);
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm = vm_create_with_one_vcpu(&vcpu, guest_unhandled_pf);
+	uint64_t vector, rip;
+	struct ucall uc;
 
-	/* SDM Vol. 3A 4.7: error code 0 = not present, read, supervisor. */
+	run_expect(vcpu, &uc, UCALL_SYNC);
 	TEST_ASSERT_EQ(uc.args[0], PF_VECTOR);
-	TEST_ASSERT_EQ(uc.args[1], 0);
-	ASSERT_RULE_EQ(uc.args[3], 8);
+	ASSERT_RULE_EQ(uc.args[1], 0);
+	TEST_ASSERT_EQ(uc.args[2], UNMAPPED_GVA);
+	run_to_unhandled(vcpu, &vector, &rip);
+	TEST_ASSERT_EQ(vector, PF_VECTOR);
+	TEST_ASSERT_EQ(rip, (uintptr_t)guest_pf_insn);
+	kvm_vm_free(vm);
 }
 
-/* ---- handlers: a guest handler and guest_asm_safe() ---- */
+/* ---- handlers: a guest handler and kvm_asm_safe() ---- */
 
 static uint64_t handled_count;
 
@@ -125,19 +175,27 @@ static void count_and_skip_ud2(struct ex_regs *regs)
 
 static void guest_handlers(void)
 {
-	guest_set_exception_handler(UD_VECTOR, count_and_skip_ud2);
 	for (int i = 0; i < 5; i++)
 		asm volatile("ud2");
-	GUEST_ASSERT_EQ(handled_count, 5);
-	guest_set_exception_handler(UD_VECTOR, NULL);
-	GUEST_ASSERT_EQ(guest_asm_safe("ud2", : : : "memory"), UD_VECTOR);
-	GUEST_ASSERT_EQ(guest_asm_safe("nop", : : : "memory"), NO_EXCEPTION);
 	GUEST_SYNC(handled_count);
+	/* The host removed the handler: the library's fixup takes the #UD. */
+	GUEST_ASSERT_EQ(kvm_asm_safe("ud2"), UD_VECTOR);
+	GUEST_ASSERT_EQ(kvm_asm_safe("nop"), 0);
+	GUEST_DONE();
 }
 
 static void test_handlers(const struct scenario *s)
 {
-	ASSERT_RULE_EQ(sync_stage(smoke_vm(guest_handlers)), 5);
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm = vm_create_with_one_vcpu(&vcpu, guest_handlers);
+	struct ucall uc;
+
+	vm_install_exception_handler(vm, UD_VECTOR, count_and_skip_ud2);
+	run_expect(vcpu, &uc, UCALL_SYNC);
+	ASSERT_RULE_EQ(uc.args[1], 5);
+	vm_install_exception_handler(vm, UD_VECTOR, NULL);
+	run_expect(vcpu, &uc, UCALL_DONE);
+	kvm_vm_free(vm);
 }
 
 /* ---- globals: the host writes the guest's copy and reads it back ---- */
@@ -153,13 +211,16 @@ static void guest_globals(void)
 
 static void test_globals(const struct scenario *s)
 {
-	struct kvm_vcpu *vcpu = smoke_vm(guest_globals);
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm = vm_create_with_one_vcpu(&vcpu, guest_globals);
+	struct ucall uc;
 
 	shared_value = 0x1234;
-	sync_global_to_guest(vcpu->vm, shared_value);
-	vcpu_run_expect_done(vcpu);
-	sync_global_from_guest(vcpu->vm, shared_value);
+	sync_global_to_guest(vm, shared_value);
+	run_expect(vcpu, &uc, UCALL_DONE);
+	sync_global_from_guest(vm, shared_value);
 	ASSERT_RULE_EQ(shared_value, 0x5678);
+	kvm_vm_free(vm);
 }
 
 /* ---- guest asserts: the report names file, line, expression and values ---- */
@@ -174,32 +235,38 @@ static void guest_failing_assert(uint64_t a)
 
 static void test_assert_report(const struct scenario *s)
 {
-	struct kvm_vcpu *vcpu = smoke_vm(guest_failing_assert);
-	char want[128];
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm = vm_create_with_one_vcpu(&vcpu, guest_failing_assert);
 	struct ucall uc;
 
-	vcpu_args_set(vcpu, 1, 41ull);
-	vcpu_run(vcpu);
-	TEST_ASSERT_EQ(get_ucall(vcpu, &uc), UCALL_ASSERT);
-	sync_global_from_guest(vcpu->vm, assert_line);
-	snprintf(want, sizeof(want), "%s:%d: a == 42\na = 0x29 (41)\n42 = 0x2a (42)",
-		 __FILE__, assert_line);
-	ASSERT_RULE_EQ(uc.line, assert_line);
-	TEST_ASSERT_EQ(uc.args[0], 41);
-	TEST_ASSERT_EQ(uc.args[1], 42);
-	TEST_ASSERT(!strcmp(uc.buf, want), "report '%s', expected '%s'", uc.buf, want);
+	vcpu_args_set(vcpu, 1, 41ul);
+	run_expect(vcpu, &uc, UCALL_ABORT);
+	sync_global_from_guest(vm, assert_line);
+	/* The strings are the binary's own: the guest runs the same image. */
+	TEST_ASSERT(!strcmp((const char *)uc.args[GUEST_FILE], __FILE__), "file '%s'",
+		    (const char *)uc.args[GUEST_FILE]);
+	TEST_ASSERT(!strcmp((const char *)uc.args[GUEST_ERROR_STRING], "a == 42"),
+		    "expression '%s'", (const char *)uc.args[GUEST_ERROR_STRING]);
+	ASSERT_RULE_EQ(uc.args[GUEST_LINE], assert_line);
+	TEST_ASSERT(!strcmp(uc.buffer, "0x29 != 0x2a (a != 42)"), "values '%s'", uc.buffer);
+	kvm_vm_free(vm);
 }
 
 static const struct scenario scenarios[] = {
 	{ "sync", "guest stages and arguments reach the host in order", test_sync },
 	{ "printf", "guest printf formats and transports a message", test_printf },
 	{ "unhandled_ud", "an unhandled #UD is reported with vector and RIP", test_unhandled_ud },
-	{ "unhandled_pf", "an unhandled #PF is reported with error code and CR2",
+	{ "unhandled_pf", "a #PF's error code and CR2 reach the guest; unhandled, it is reported",
 	  test_unhandled_pf },
-	{ "handlers", "guest exception handlers and guest_asm_safe() work", test_handlers },
+	{ "handlers", "guest exception handlers and kvm_asm_safe() work", test_handlers },
 	{ "globals", "host and guest exchange values through guest globals", test_globals },
 	{ "assert_report", "a failed guest assert reports file, line, expression, values",
 	  test_assert_report },
 };
 
-TEST_MAIN("guest_smoke_test", kvm_requirement_problem, scenarios)
+static void requirements(void)
+{
+	close(open_kvm_dev_path_or_exit());
+}
+
+SCENARIO_MAIN(requirements, scenarios)
