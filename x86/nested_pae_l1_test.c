@@ -12,12 +12,11 @@
  * The L1 side is x86/nested_pae_l1_test.l1_32.c, built as a 32-bit image.
  */
 #include "kvm_util.h"
-#include "scenario.h"
-#include "ucall.h"
-#include "vcpu_state.h"
+#include "processor.h"
+#include "scenario_harness.h"
 #include "x86/l1_32.h"
-#include "x86/vmx.h"
-#include "x86/vmx_host.h"
+#include "x86/l1_vm.h"
+#include "x86/vmx_requirements.h"
 #include "nested_pae_l1_test.h"
 
 static void run_l1_32(uint32_t arg)
@@ -25,14 +24,15 @@ static void run_l1_32(uint32_t arg)
 	struct kvm_vcpu *vcpu;
 	struct ucall uc;
 
-	vcpu = vm_add_vcpu_l1_32(vm_create(), arg);
+	vcpu = l1_32_vm_create(arg);
 	/* L1's TSC far below TSC_BIG (api.rst, KVM_SET_MSRS: IA32_TSC is writable). */
 	vcpu_set_msr(vcpu, MSR_IA32_TSC, 0);
-	while (vcpu_run_ucall(vcpu, &uc) == UCALL_SYNC) {
+	while (l1_32_run_ucall(vcpu, &uc) == UCALL_SYNC) {
 		/* api.rst: nested state says whether L2 was running when saved. */
-		TEST_ASSERT_EQ(vcpu_in_guest_mode(vcpu), uc.args[0] == STAGE_L2_ACTIVE);
+		TEST_ASSERT_EQ(vcpu_in_guest_mode(vcpu), uc.args[1] == STAGE_L2_ACTIVE);
 		vcpu = vm_migrate(vcpu, RESTORE_SREGS2);
 	}
+	kvm_vm_free(vcpu->vm);
 }
 
 static void test_arg(const struct scenario *s)
@@ -42,7 +42,7 @@ static void test_arg(const struct scenario *s)
 		(arg & ARG_VPID ? NEED_VPID : 0) |
 		((arg & ARG_SCENARIO_MASK) == SC_SAVE_RESTORE ? NEED_NESTED_STATE : 0));
 
-	TEST_REQUIRE(!problem, "%s", problem);
+	__TEST_REQUIRE(!problem, "%s", problem);
 	run_l1_32(arg);
 }
 
@@ -69,4 +69,4 @@ static const struct scenario scenarios[] = {
 	  test_arg, ARG(SC_SAVE_RESTORE, ARG_EPT) },
 };
 
-TEST_MAIN("nested_pae_l1_test", vmx_requirement_problem, scenarios)
+SCENARIO_MAIN(vmx_requirements, scenarios)

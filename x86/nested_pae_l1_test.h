@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Shared by nested_pae_l1_test's host side and its 32-bit L1. */
-#ifndef NST_NESTED_PAE_L1_TEST_H
-#define NST_NESTED_PAE_L1_TEST_H
+#ifndef SELFTEST_KVM_NESTED_PAE_L1_TEST_H
+#define SELFTEST_KVM_NESTED_PAE_L1_TEST_H
 
 #define WINDOW		0xc0000000u	/* PDPTE 3 in both L1's and L2's tables */
 #define WINDOW_PDPTE	3
@@ -18,4 +18,4 @@ enum { SC_APART, SC_L2_CR3, SC_L1_PDPT, SC_HIGH, SC_SAVE_RESTORE };
 #define STAGE_L2_ACTIVE		1
 #define STAGE_L1_ACTIVE		2
 
-#endif /* NST_NESTED_PAE_L1_TEST_H */
+#endif /* SELFTEST_KVM_NESTED_PAE_L1_TEST_H */

@@ -3,20 +3,21 @@
  * The 32-bit PAE L1 of nested_pae_l1_test (see that file for the rules).
  * L1 and L2 both use PAE paging and map WINDOW to different pages.
  */
-#include "page_pool.h"
-#include "ucall.h"
+#include "self_check.h"
+#include "ucall_common.h"
 #include "x86/l1_32.h"
+#include "x86/l1_memory.h"
 #include "x86/l2_agent.h"
 #include "x86/l2_paging.h"
-#include "x86/vmx.h"
+#include "x86/vmx_l2.h"
 #include "nested_pae_l1_test.h"
 
 struct setup {
-	struct vmx_vcpu *vmx;
+	struct l1_vmx *vmx;
 	struct page_table l1_pt;	/* L1's own tables (built by the host) */
 	struct page_table l2_pt[2];
 	uint64_t *l1_page[2], *l2_page[2];
-	struct vmcs12 *v;
+	struct l2_vmcs *v;
 	struct l2_agent agent;
 };
 
@@ -51,7 +52,7 @@ static void setup(struct setup *s, uint32_t arg)
 	struct page_table ept;
 
 	s->vmx = vmx_enable();
-	s->l1_pt = (struct page_table){ .format = PT_PAE, .root = read_cr3() & ~0x1full,
+	s->l1_pt = (struct page_table){ .format = PT_PAE, .root = get_cr3() & ~0x1full,
 					.map = identity, .alloc = pool_page };
 	for (int i = 0; i < 2; i++) {
 		s->l1_page[i] = marked_page(MARK_L1(i));
@@ -64,11 +65,11 @@ static void setup(struct setup *s, uint32_t arg)
 		ept_create(&ept);
 		eptp = ept_pointer(s->vmx->caps, &ept, false);
 	}
-	s->v = vmx_vmcs_create(s->vmx, &(struct l2_setup){
+	s->v = l2_vmcs_create(s->vmx, &(struct l2_setup){
 		.mode = L2_PAE_MODE, .entry = l2_agent_entry(L2_PAE_MODE),
 		.cr3 = s->l2_pt[0].root, .eptp = eptp, .vpid = arg & ARG_VPID ? 1 : 0,
-		.watchdog = true, .proc = CPU_USE_TSC_OFFSETTING });
-	vmwrite(TSC_OFFSET, 0);
+		.watchdog = true, .proc = CPU_BASED_USE_TSC_OFFSETTING });
+	vmcs_write(TSC_OFFSET, 0);
 	l2_agent_start(&s->agent, s->vmx, s->v);
 }
 
@@ -92,7 +93,7 @@ static void l2_cr3_switch(struct setup *s)
 	l2_write_cr3(&s->agent, s->l2_pt[1].root);
 	GUEST_ASSERT_EQ(l1_read_window(), MARK_L1(0));
 	for (int i = 0; i < 4; i++)
-		GUEST_ASSERT_RULE(vmread(GUEST_PDPTR(i)), pae_pdpte(&s->l2_pt[1], i),
+		GUEST_ASSERT_RULE(vmcs_read(GUEST_PDPTR(i)), pae_pdpte(&s->l2_pt[1], i),
 				  pae_pdpte(&s->l2_pt[0], i));
 	GUEST_ASSERT_EQ(l2_read(&s->agent, WINDOW), MARK_L2(1));
 	GUEST_ASSERT_EQ(l1_read_window(), MARK_L1(0));
@@ -107,7 +108,7 @@ static void l1_pdpt_change(struct setup *s)
 	/* A new page directory for PDPTE 3, mapping WINDOW to L1's page 1. */
 	pdpt[WINDOW_PDPTE] = 0;
 	l1_map_window(s, s->l1_page[1]);
-	write_cr3(read_cr3());
+	set_cr3(get_cr3());
 	GUEST_ASSERT_EQ(l1_read_window(), MARK_L1(1));
 	for (int round = 0; round < 10; round++) {
 		GUEST_ASSERT_EQ(l2_read(&s->agent, WINDOW), MARK_L2(0));
@@ -127,20 +128,20 @@ static uint64_t l2_rdtsc(void)
 /* d: 64-bit fields written through their _HIGH encodings alone take effect. */
 static void high_halves(struct setup *s)
 {
-	uint64_t pdpte = vmread(GUEST_PDPTR(WINDOW_PDPTE));
+	uint64_t pdpte = vmcs_read(GUEST_PDPTR(WINDOW_PDPTE));
 	uint32_t reason;
 
 	GUEST_ASSERT(l2_agent_do(&s->agent, L2_OP_CALL, (uintptr_t)l2_rdtsc, 0) < TSC_BIG);
-	vmwrite(VMCS_FIELD_HIGH(TSC_OFFSET), TSC_BIG >> 32);
+	vmcs_write(VMCS_FIELD_HIGH(TSC_OFFSET), TSC_BIG >> 32);
 	GUEST_ASSERT_RULE(l2_agent_do(&s->agent, L2_OP_CALL, (uintptr_t)l2_rdtsc, 0) >= TSC_BIG,
 			  true, false);
 
 	/* PDPTE 3 moved to 4 GiB up: L2's page directory is then unmapped in EPT. */
-	vmwrite(VMCS_FIELD_HIGH(GUEST_PDPTR(WINDOW_PDPTE)), 1);
+	vmcs_write(VMCS_FIELD_HIGH(GUEST_PDPTR(WINDOW_PDPTE)), 1);
 	reason = l2_agent_submit(&s->agent, L2_OP_READ, WINDOW, 0);
 	vmx_assert_exit(reason, EXIT_REASON_EPT_VIOLATION);
-	GUEST_ASSERT_EQ(vmread(GUEST_PHYSICAL_ADDRESS) >> 32, 1);
-	vmwrite(VMCS_FIELD_HIGH(GUEST_PDPTR(WINDOW_PDPTE)), pdpte >> 32);
+	GUEST_ASSERT_EQ(vmcs_read(GUEST_PHYSICAL_ADDRESS) >> 32, 1);
+	vmcs_write(VMCS_FIELD_HIGH(GUEST_PDPTR(WINDOW_PDPTE)), pdpte >> 32);
 	vmx_assert_exit(l2_agent_resume(&s->agent), EXIT_REASON_VMCALL);
 	GUEST_ASSERT_EQ(s->agent.req->result, MARK_L2(0));
 }

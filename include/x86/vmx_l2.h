@@ -76,7 +76,8 @@ static inline int __invept(uint64_t type, uint64_t eptp)
 	uint8_t fail;
 
 	asm volatile("invept %[desc], %[type]; setna %[fail]"
-		     : [fail] "=rm"(fail) : [desc] "m"(desc), [type] "r"(type) : "cc", "memory");
+		     : [fail] "=rm"(fail) : [desc] "m"(desc), [type] "r"((unsigned long)type)
+		     : "cc", "memory");
 	return fail;
 }
 
@@ -86,7 +87,8 @@ static inline int __invvpid(uint64_t type, uint16_t vpid, uint64_t gla)
 	uint8_t fail;
 
 	asm volatile("invvpid %[desc], %[type]; setna %[fail]"
-		     : [fail] "=rm"(fail) : [desc] "m"(desc), [type] "r"(type) : "cc", "memory");
+		     : [fail] "=rm"(fail) : [desc] "m"(desc), [type] "r"((unsigned long)type)
+		     : "cc", "memory");
 	return fail;
 }
 

@@ -9,7 +9,7 @@ struct l1_memory l1_memory;
 void *guest_alloc_pages(uint64_t npages)
 {
 	uint64_t start = guest_page_pool.next;
-	uint64_t *p = (uint64_t *)start;
+	uint64_t *p = (uint64_t *)(uintptr_t)start;
 
 	__GUEST_ASSERT(npages && npages <= (guest_page_pool.end - start) / 4096,
 		       "L1's page pool is exhausted (%lu pages wanted)", npages);
@@ -21,10 +21,10 @@ void *guest_alloc_pages(uint64_t npages)
 
 uint64_t guest_alloc_page(void)
 {
-	return (uint64_t)guest_alloc_pages(1);
+	return (uintptr_t)guest_alloc_pages(1);
 }
 
 uint64_t guest_pool_hva(const void *p)
 {
-	return (uint64_t)p + guest_page_pool.hva_offset;
+	return (uintptr_t)p + guest_page_pool.hva_offset;
 }

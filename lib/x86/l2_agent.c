@@ -40,8 +40,13 @@ void *l2_agent_entry(enum l2_mode mode)
 		agent_copy = guest_alloc_pages((size + 4095) / 4096);
 		memcpy(agent_copy, l2_agent_code_start, size);
 	}
-	return agent_copy + ((mode == L2_LONG_MODE ? l2_agent64 : l2_agent32) -
-			     l2_agent_code_start);
+#ifdef __x86_64__
+	if (mode == L2_LONG_MODE)
+		return agent_copy + (l2_agent64 - l2_agent_code_start);
+#else
+	__GUEST_ASSERT(mode != L2_LONG_MODE, "a 32-bit L1 cannot run a 64-bit L2");
+#endif
+	return agent_copy + (l2_agent32 - l2_agent_code_start);
 }
 
 void l2_agent_start(struct l2_agent *a, struct l1_vmx *vmx, struct l2_vmcs *v)
@@ -60,7 +65,7 @@ void l2_agent_restart(struct l2_agent *a)
 {
 	if (a->vmx->current != a->vmcs)
 		l2_vmcs_load(a->vmx, a->vmcs);
-	vmcs_write(GUEST_RIP, (uint64_t)l2_agent_entry(a->vmcs->mode));
+	vmcs_write(GUEST_RIP, (uintptr_t)l2_agent_entry(a->vmcs->mode));
 	a->req->op = L2_OP_NOP;
 	vmx_assert_exit(vmx_run(a->vmx, a->vmcs), EXIT_REASON_VMCALL);
 	vmx_skip_instruction();

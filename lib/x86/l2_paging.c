@@ -11,7 +11,7 @@
 /* Pool pages are identity mapped for L1: a table's address is a pointer to it. */
 static void *identity(void *ctx, uint64_t pa)
 {
-	return (void *)pa;
+	return (void *)(uintptr_t)pa;
 }
 
 static uint64_t pool_page(void *ctx)
@@ -53,7 +53,7 @@ void l2_pt_create_empty(struct page_table *pt, enum l2_mode mode)
 void l1_pt_own(struct page_table *pt)
 {
 	l2_pt_create(pt, L2_LONG_MODE);
-	asm volatile("mov %0, %%cr3" : : "r"(pt->root) : "memory");
+	asm volatile("mov %0, %%cr3" : : "r"((unsigned long)pt->root) : "memory");
 }
 
 uint64_t *pt_entry_assert(struct page_table *pt, uint64_t va, int level)

@@ -9,12 +9,19 @@
 
 #define L2_STACK_PAGES	4
 
+/* A VM exit returns to L1's mode: 64-bit, or a 32-bit host (SDM Vol. 3C 27.2.2). */
+#ifdef __x86_64__
+#define L1_EXIT_CONTROLS	VM_EXIT_HOST_ADDR_SPACE_SIZE
+#else
+#define L1_EXIT_CONTROLS	0
+#endif
+
 /* L2's code segment in 32-bit mode: VM entry checks its VMCS fields only. */
 #define L2_CODE32_SELECTOR	0x28
 
-static inline void set_cr0(uint64_t val)
+static inline void write_cr0(uint64_t val)
 {
-	asm volatile("mov %0, %%cr0" : : "r"(val) : "memory");
+	asm volatile("mov %0, %%cr0" : : "r"((unsigned long)val) : "memory");
 }
 
 /* rdmsr that tells whether the MSR exists (a #GP says no). */
@@ -60,7 +67,7 @@ struct l1_vmx *vmx_enable(void)
 		GUEST_SKIP("IA32_FEATURE_CONTROL is locked with VMX off");
 
 	/* CR0 and CR4 must honour the fixed bits in VMX operation (SDM Vol. 3C 24.8). */
-	set_cr0((get_cr0() | caps->cr0_fixed0) & caps->cr0_fixed1);
+	write_cr0((get_cr0() | caps->cr0_fixed0) & caps->cr0_fixed1);
 	set_cr4((get_cr4() | caps->cr4_fixed0 | X86_CR4_VMXE) & caps->cr4_fixed1);
 
 	vmx = guest_alloc_pages(1);
@@ -137,7 +144,7 @@ static void write_controls(struct l1_vmx *vmx, const struct l2_setup *s)
 	const struct vmx_caps *c = vmx->caps;
 	uint32_t pin = PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING | s->pin;
 	uint32_t proc = CPU_BASED_HLT_EXITING | CPU_BASED_USE_MSR_BITMAPS | s->proc;
-	uint32_t exit = VM_EXIT_HOST_ADDR_SPACE_SIZE | s->exit;
+	uint32_t exit = L1_EXIT_CONTROLS | s->exit;
 	uint32_t proc2 = secondary_controls(s);
 	uint32_t entry = s->entry_ctls;
 
