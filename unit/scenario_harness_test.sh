@@ -25,7 +25,7 @@ has() { echo "$out" | grep -q -- "$1"; }
 hasx() { echo "$out" | grep -qx -- "$1"; }
 
 echo "KTAP version 1"
-echo "1..20"
+echo "1..21"
 
 FAKE_NO_GADGET=1 go -l
 [ $rc = 0 ] && [ "$(echo "$out" | wc -l)" = 14 ] &&
@@ -133,6 +133,13 @@ check "bad_options_are_usage_errors" $?
 go -h
 [ $rc = 4 ] && has -- '--self-check' && has 'NST_TEST_TIMEOUT' && has 'include test'
 check "help_shows_the_runner_and_the_harness_options" $?
+
+# The budget's default is kselftest's timeout, as lib/scenario_runner.c
+# knows it without the old framework's -DNST_SETTINGS_TIMEOUT.
+settings=$(sed -n 's/^timeout=\([0-9]*\)$/\1/p' "$top/settings")
+go -h
+echo "$out" | tr '\n' ' ' | grep -q "budget, default $settings s"
+check "default_budget_is_the_settings_timeout" $?
 
 # run_tests.sh counts the scenarios of such a test, known bugs as passed.
 suite=$(mktemp -d "${TMPDIR:-/tmp}/nst-unit.XXXXXX") || exit 1
