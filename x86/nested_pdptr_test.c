@@ -13,15 +13,14 @@
  * L2 reads there tells which PDPTE it uses.
  */
 #include "kvm_util.h"
-#include "page_pool.h"
-#include "scenario.h"
-#include "ucall.h"
-#include "vcpu_state.h"
-#include "x86/exception.h"
+#include "processor.h"
+#include "scenario_harness.h"
+#include "x86/l1_memory.h"
+#include "x86/l1_vm.h"
 #include "x86/l2_agent.h"
 #include "x86/l2_paging.h"
-#include "x86/vmx.h"
-#include "x86/vmx_host.h"
+#include "x86/vmx_l2.h"
+#include "x86/vmx_requirements.h"
 
 #define WINDOW		0xc0000000ull	/* PDPTE 3 */
 #define WINDOW_PDPTE	3
@@ -44,10 +43,10 @@ struct row {
 
 /* L1's view: three PAE tables, WINDOW -> page i in table i, and one vmcs12. */
 struct fixture {
-	struct vmx_vcpu *vmx;
+	struct l1_vmx *vmx;
 	uint64_t *page[NR_TABLES];
 	struct page_table pt[NR_TABLES];
-	struct vmcs12 *v;
+	struct l2_vmcs *v;
 	struct l2_agent agent;
 };
 
@@ -71,7 +70,7 @@ static uint64_t eptp_for(struct fixture *f, bool ept)
 	return ept_pointer(f->vmx->caps, &t, false);
 }
 
-static struct vmcs12 *new_vmcs(struct fixture *f, bool ept, struct l2_setup extra)
+static struct l2_vmcs *new_vmcs(struct fixture *f, bool ept, struct l2_setup extra)
 {
 	extra.mode = L2_PAE_MODE;
 	extra.entry = l2_agent_entry(L2_PAE_MODE);
@@ -79,7 +78,7 @@ static struct vmcs12 *new_vmcs(struct fixture *f, bool ept, struct l2_setup extr
 	extra.eptp = eptp_for(f, ept);
 	if (!extra.timer_ticks)
 		extra.watchdog = true;
-	return vmx_vmcs_create(f->vmx, &extra);
+	return l2_vmcs_create(f->vmx, &extra);
 }
 
 /* Enters VMX operation and starts the agent in a PAE L2 on table 0. */
@@ -98,14 +97,14 @@ static void start(struct fixture *f)
 static void write_pdptes_of(struct fixture *f, int table)
 {
 	for (int i = 0; i < 4; i++)
-		vmwrite(GUEST_PDPTR(i), pae_pdpte(&f->pt[table], i));
+		vmcs_write(GUEST_PDPTR(i), pae_pdpte(&f->pt[table], i));
 }
 
 /* The rule: GUEST_PDPTR0-3 hold @table's PDPTEs; an inverted run expects @stale's. */
 static void assert_pdptes_of(struct fixture *f, int table, int stale)
 {
 	for (int i = 0; i < 4; i++)
-		GUEST_ASSERT_RULE(vmread(GUEST_PDPTR(i)), pae_pdpte(&f->pt[table], i),
+		GUEST_ASSERT_RULE(vmcs_read(GUEST_PDPTR(i)), pae_pdpte(&f->pt[table], i),
 				  pae_pdpte(&f->pt[stale], i));
 }
 
@@ -135,7 +134,7 @@ static void l1_exit_saves_pdptes(void)
 	setup(&f, true, (struct l2_setup){ 0 });
 	start(&f);
 	l2_write_cr3(&f.agent, f.pt[1].root);
-	GUEST_ASSERT_EQ(vmread(GUEST_CR3), f.pt[1].root);
+	GUEST_ASSERT_EQ(vmcs_read(GUEST_CR3), f.pt[1].root);
 	assert_pdptes_of(&f, 1, 0);
 	GUEST_ASSERT_EQ(l2_read(&f.agent, WINDOW), MARK(1));
 	finish(&f);
@@ -160,7 +159,7 @@ static uint64_t loop_read(struct fixture *f, bool first)
 			reason = l2_agent_submit(&f->agent, L2_OP_READ_LOOP, WINDOW, LOOP_COUNT);
 		} else {
 			if (tries)
-				vmwrite(VMX_PREEMPTION_TIMER_VALUE, ticks);
+				vmcs_write(VMX_PREEMPTION_TIMER_VALUE, ticks);
 			f->agent.req->result = 0;
 			reason = vmx_run(f->vmx, f->v);
 		}
@@ -169,13 +168,14 @@ static uint64_t loop_read(struct fixture *f, bool first)
 			return f->agent.req->result;
 	}
 	GUEST_FAIL("L2 never read WINDOW in a preemption-timer slice of up to 0x%x ticks", ticks);
+	return 0;	/* not reached: the host ends the scenario at the ucall */
 }
 
 /* Ends L2's read loop: its last iteration, then VMCALL, with the timer off. */
 static void loop_stop(struct fixture *f)
 {
-	vmwrite(PIN_BASED_VM_EXEC_CONTROL,
-		vmread(PIN_BASED_VM_EXEC_CONTROL) & ~PIN_PREEMPTION_TIMER);
+	vmcs_write(PIN_BASED_VM_EXEC_CONTROL,
+		vmcs_read(PIN_BASED_VM_EXEC_CONTROL) & ~PIN_BASED_VMX_PREEMPTION_TIMER);
 	f->v->regs.rcx = 1;
 	vmx_assert_exit(l2_agent_resume(&f->agent), EXIT_REASON_VMCALL);
 }
@@ -194,11 +194,11 @@ static void vmwrite_pdptes(enum vmwrite_set set)
 	start(&f);
 	GUEST_ASSERT_EQ(loop_read(&f, true), MARK(0));
 	if (set == ONE_PDPTE) {
-		vmwrite(GUEST_PDPTR(WINDOW_PDPTE), pae_pdpte(&f.pt[1], WINDOW_PDPTE));
+		vmcs_write(GUEST_PDPTR(WINDOW_PDPTE), pae_pdpte(&f.pt[1], WINDOW_PDPTE));
 	} else {
 		write_pdptes_of(&f, 1);
 		if (set == PDPTES_AND_CR3)
-			vmwrite(GUEST_CR3, f.pt[1].root);
+			vmcs_write(GUEST_CR3, f.pt[1].root);
 	}
 	GUEST_ASSERT_RULE(loop_read(&f, false), MARK(1), MARK(0));
 	loop_stop(&f);
@@ -224,7 +224,7 @@ static void l1_vmwrite_one_pdpte(void)
 static void l1_two_vmcs12(void)
 {
 	struct l2_agent agent[2];
-	struct vmcs12 *v[2];
+	struct l2_vmcs *v[2];
 	struct fixture f;
 
 	setup(&f, true, (struct l2_setup){ 0 });
@@ -249,7 +249,7 @@ static void l1_noept_pdptes_from_memory(void)
 
 	setup(&f, false, (struct l2_setup){ 0 });
 	for (int i = 0; i < 4; i++)
-		vmwrite(GUEST_PDPTR(i), GARBAGE_PDPTE);
+		vmcs_write(GUEST_PDPTR(i), GARBAGE_PDPTE);
 	start(&f);
 	GUEST_ASSERT_EQ(l2_read(&f.agent, WINDOW), MARK(0));
 	/* VPID is off: VM entry also invalidates cached translations (29.4.3.1). */
@@ -262,14 +262,14 @@ static void l1_noept_pdptes_from_memory(void)
 /* The entry must fail with reason 33 and qualification 2, L2 untouched (27.8). */
 static void assert_pdpte_entry_failure(struct fixture *f)
 {
-	uint64_t rip = vmread(GUEST_RIP);
+	uint64_t rip = vmcs_read(GUEST_RIP);
 	uint32_t reason;
 
 	reason = l2_agent_submit(&f->agent, L2_OP_READ, WINDOW, 0);
-	vmx_assert_exit_rule(reason, EXIT_REASON_FAILED_ENTRY | EXIT_REASON_INVALID_STATE,
+	vmx_assert_exit_rule(reason, EXIT_REASON_FAILED_VMENTRY | EXIT_REASON_INVALID_STATE,
 			     EXIT_REASON_VMCALL);
-	GUEST_ASSERT_EQ(vmread(EXIT_QUALIFICATION), ENTRY_FAIL_PDPTE);
-	GUEST_ASSERT_EQ(vmread(GUEST_RIP), rip);
+	GUEST_ASSERT_EQ(vmcs_read(EXIT_QUALIFICATION), ENTRY_FAIL_PDPTE);
+	GUEST_ASSERT_EQ(vmcs_read(GUEST_RIP), rip);
 	GUEST_ASSERT_EQ(f->agent.req->result, 0);
 }
 
@@ -298,10 +298,10 @@ static void l1_invalid_pdpte_vmcs(void)
 
 	setup(&f, true, (struct l2_setup){ 0 });
 	start(&f);
-	good = vmread(GUEST_PDPTR(WINDOW_PDPTE));
-	vmwrite(GUEST_PDPTR(WINDOW_PDPTE), good | PDPTE_RSVD);
+	good = vmcs_read(GUEST_PDPTR(WINDOW_PDPTE));
+	vmcs_write(GUEST_PDPTR(WINDOW_PDPTE), good | PDPTE_RSVD);
 	assert_pdpte_entry_failure(&f);
-	vmwrite(GUEST_PDPTR(WINDOW_PDPTE), good);
+	vmcs_write(GUEST_PDPTR(WINDOW_PDPTE), good);
 	vmx_assert_exit(l2_agent_resume(&f.agent), EXIT_REASON_VMCALL);
 	GUEST_ASSERT_EQ(f.agent.req->result, MARK(0));
 	finish(&f);
@@ -317,21 +317,21 @@ static void l1_long_mode_ignores_pdptes(void)
 	make_tables(&f);
 	l2_pt_create(&pt_long, L2_LONG_MODE);
 	l2_pt_map(&pt_long, WINDOW, (uintptr_t)f.page[2]);
-	f.v = vmx_vmcs_create(f.vmx, &(struct l2_setup){
+	f.v = l2_vmcs_create(f.vmx, &(struct l2_setup){
 		.mode = L2_LONG_MODE, .entry = l2_agent_entry(L2_LONG_MODE), .cr3 = pt_long.root,
 		.eptp = eptp_for(&f, true), .watchdog = true });
 	for (int i = 0; i < 4; i++)
-		vmwrite(GUEST_PDPTR(i), GARBAGE_PDPTE);
+		vmcs_write(GUEST_PDPTR(i), GARBAGE_PDPTE);
 	start(&f);
 	GUEST_ASSERT_EQ(l2_read(&f.agent, WINDOW), MARK(2));
 
-	vmx_vmcs_set_mode(f.vmx, f.v, L2_PAE_MODE, f.pt[1].root);
+	l2_vmcs_set_mode(f.vmx, f.v, L2_PAE_MODE, f.pt[1].root);
 	l2_agent_restart(&f.agent);
 	GUEST_ASSERT_RULE(l2_read(&f.agent, WINDOW), MARK(1), MARK(2));
 
-	vmx_vmcs_set_mode(f.vmx, f.v, L2_LONG_MODE, pt_long.root);
+	l2_vmcs_set_mode(f.vmx, f.v, L2_LONG_MODE, pt_long.root);
 	for (int i = 0; i < 4; i++)
-		vmwrite(GUEST_PDPTR(i), GARBAGE_PDPTE);
+		vmcs_write(GUEST_PDPTR(i), GARBAGE_PDPTE);
 	l2_agent_restart(&f.agent);
 	GUEST_ASSERT_EQ(l2_read(&f.agent, WINDOW), MARK(2));
 	finish(&f);
@@ -359,9 +359,9 @@ static void reload_by(unsigned int op, uint32_t proc2)
 	GUEST_ASSERT_EQ(l2_read(&f.agent, WINDOW), MARK(0));
 
 	vmx_assert_exit(l2_agent_submit(&f.agent, op, 0, 0), EXIT_REASON_EXCEPTION_NMI);
-	info = vmread(VM_EXIT_INTR_INFO);
+	info = vmcs_read(VM_EXIT_INTR_INFO);
 	GUEST_ASSERT_EQ(info & INTR_INFO_VECTOR_MASK, UD_VECTOR);
-	GUEST_ASSERT_RULE(vmread(GUEST_PDPTR(WINDOW_PDPTE)), new, old);
+	GUEST_ASSERT_RULE(vmcs_read(GUEST_PDPTR(WINDOW_PDPTE)), new, old);
 	l2_agent_skip_ud2();
 	vmx_assert_exit(l2_agent_resume(&f.agent), EXIT_REASON_VMCALL);
 	GUEST_ASSERT_EQ(l2_read(&f.agent, WINDOW), MARK(1));
@@ -375,7 +375,7 @@ static void l1_pge_toggle_reloads(void)
 
 static void l1_pg_toggle_reloads(void)
 {
-	reload_by(L2_OP_TOGGLE_PG, SEC_UNRESTRICTED_GUEST);
+	reload_by(L2_OP_TOGGLE_PG, SECONDARY_EXEC_UNRESTRICTED_GUEST);
 }
 
 /* 9. EPT with CR3-load exiting: L1 emulates L2's MOV to CR3 with PDPTEs of its choice. */
@@ -384,16 +384,16 @@ static void l1_cr3_exiting_emulated(void)
 	struct fixture f;
 	uint64_t qual;
 
-	setup(&f, true, (struct l2_setup){ .proc = CPU_CR3_LOAD_EXITING });
+	setup(&f, true, (struct l2_setup){ .proc = CPU_BASED_CR3_LOAD_EXITING });
 	start(&f);
 	vmx_assert_exit(l2_agent_submit(&f.agent, L2_OP_WRITE_CR3, f.pt[1].root, 0),
 			EXIT_REASON_CR_ACCESS);
-	qual = vmread(EXIT_QUALIFICATION);
+	qual = vmcs_read(EXIT_QUALIFICATION);
 	GUEST_ASSERT_EQ(CR_QUAL_CR(qual), 3);
 	GUEST_ASSERT_EQ(CR_QUAL_TYPE(qual), CR_QUAL_TYPE_MOV_TO_CR);
 	GUEST_ASSERT_EQ(CR_QUAL_GPR(qual), 0);		/* the agent uses RAX */
 	GUEST_ASSERT_EQ(f.v->regs.rax, f.pt[1].root);
-	vmwrite(GUEST_CR3, f.v->regs.rax);
+	vmcs_write(GUEST_CR3, f.v->regs.rax);
 	write_pdptes_of(&f, 2);
 	vmx_skip_instruction();
 	vmx_assert_exit(l2_agent_resume(&f.agent), EXIT_REASON_VMCALL);
@@ -430,13 +430,14 @@ static void test_row(const struct scenario *s)
 	struct kvm_vcpu *vcpu;
 	struct ucall uc;
 
-	TEST_REQUIRE(!problem, "%s", problem);
-	vcpu = vm_add_vcpu(vm_create(), r->l1);
+	__TEST_REQUIRE(!problem, "%s", problem);
+	vcpu = l1_vm_create(r->l1, 0);
 	while (vcpu_run_ucall(vcpu, &uc) == UCALL_SYNC) {
-		TEST_ASSERT_EQ(uc.args[0], STAGE_SAVE);
+		TEST_ASSERT_EQ(uc.args[1], STAGE_SAVE);
 		TEST_ASSERT(vcpu_in_guest_mode(vcpu), "L2's sync left the vCPU out of guest mode");
 		vcpu = vm_migrate(vcpu, r->restore);
 	}
+	kvm_vm_free(vcpu->vm);
 }
 
 #define ROW(fn, n)		(&(const struct row){ fn, n })
@@ -476,4 +477,4 @@ static const struct scenario scenarios[] = {
 	  test_row, SAVE_ROW(RESTORE_SREGS) },
 };
 
-TEST_MAIN("nested_pdptr_test", vmx_requirement_problem, scenarios)
+SCENARIO_MAIN(vmx_requirements, scenarios)

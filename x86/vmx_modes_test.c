@@ -7,14 +7,14 @@
  * rows check the CR3 switch as L1 sees it: the VM exit saves L2's CR3.
  */
 #include "kvm_util.h"
-#include "page_pool.h"
-#include "scenario.h"
-#include "ucall.h"
-#include "vcpu_state.h"
+#include "processor.h"
+#include "scenario_harness.h"
+#include "x86/l1_memory.h"
+#include "x86/l1_vm.h"
 #include "x86/l2_agent.h"
 #include "x86/l2_paging.h"
-#include "x86/vmx.h"
-#include "x86/vmx_host.h"
+#include "x86/vmx_l2.h"
+#include "x86/vmx_requirements.h"
 
 /* A linear address outside guest memory, below 4 GiB for PAE. */
 #define WINDOW		0xc0000000ull
@@ -37,7 +37,7 @@ struct two_tables {
 	struct page_table pt_a, pt_b;
 };
 
-static struct vmcs12 *setup_l2(struct vmx_vcpu *vmx, struct two_tables *t)
+static struct l2_vmcs *setup_l2(struct l1_vmx *vmx, struct two_tables *t)
 {
 	struct page_table ept;
 	uint64_t eptp = 0;
@@ -54,7 +54,7 @@ static struct vmcs12 *setup_l2(struct vmx_vcpu *vmx, struct two_tables *t)
 		ept_create(&ept);
 		eptp = ept_pointer(vmx->caps, &ept, false);
 	}
-	return vmx_vmcs_create(vmx, &(struct l2_setup){
+	return l2_vmcs_create(vmx, &(struct l2_setup){
 		.mode = cfg.mode, .entry = l2_agent_entry(cfg.mode), .cr3 = t->pt_a.root,
 		.eptp = eptp, .vpid = cfg.vpid, .watchdog = true });
 }
@@ -62,7 +62,7 @@ static struct vmcs12 *setup_l2(struct vmx_vcpu *vmx, struct two_tables *t)
 /* Reads, writes, a CR3 switch and a save/restore while L2 is active. */
 static void l1_modes(void)
 {
-	struct vmx_vcpu *vmx = vmx_enable();
+	struct l1_vmx *vmx = vmx_enable();
 	struct l2_agent agent;
 	struct two_tables t;
 
@@ -93,13 +93,13 @@ static void l1_modes(void)
  */
 static void l1_cr3_saved(void)
 {
-	struct vmx_vcpu *vmx = vmx_enable();
+	struct l1_vmx *vmx = vmx_enable();
 	struct l2_agent agent;
 	struct two_tables t;
 
 	l2_agent_start(&agent, vmx, setup_l2(vmx, &t));
 	l2_write_cr3(&agent, t.pt_b.root);
-	GUEST_ASSERT_RULE(vmread(GUEST_CR3), t.pt_b.root, t.pt_a.root);
+	GUEST_ASSERT_RULE(vmcs_read(GUEST_CR3), t.pt_b.root, t.pt_a.root);
 	GUEST_ASSERT_EQ(l2_read(&agent, WINDOW), MARK_B);
 	GUEST_ASSERT_EQ(l2_read_cr3(&agent), t.pt_b.root);
 	vmx_disable(vmx);
@@ -111,7 +111,7 @@ static void require_row(const struct modes *m)
 	const char *problem = vmx_needs_problem((m->ept ? NEED_EPT : 0) |
 						(m->vpid ? NEED_VPID : 0) | NEED_NESTED_STATE);
 
-	TEST_REQUIRE(!problem, "%s", problem);
+	__TEST_REQUIRE(!problem, "%s", problem);
 }
 
 static struct kvm_vcpu *start_l1(const struct scenario *s, void *l1_code)
@@ -119,7 +119,7 @@ static struct kvm_vcpu *start_l1(const struct scenario *s, void *l1_code)
 	struct kvm_vcpu *vcpu;
 
 	require_row(s->arg);
-	vcpu = vm_add_vcpu(vm_create(), l1_code);
+	vcpu = l1_vm_create(l1_code, 0);
 	cfg = *(const struct modes *)s->arg;
 	sync_global_to_guest(vcpu->vm, cfg);
 	return vcpu;
@@ -127,7 +127,7 @@ static struct kvm_vcpu *start_l1(const struct scenario *s, void *l1_code)
 
 static void test_cr3_saved(const struct scenario *s)
 {
-	vcpu_run_expect_done(start_l1(s, l1_cr3_saved));
+	vcpu_run_to_done(start_l1(s, l1_cr3_saved));
 }
 
 static void test_modes(const struct scenario *s)
@@ -135,14 +135,14 @@ static void test_modes(const struct scenario *s)
 	struct kvm_vcpu *vcpu = start_l1(s, l1_modes);
 	int cpu;
 
-	vcpu_run_expect_sync(vcpu, STAGE_SAVE);
+	vcpu_run_to_sync(vcpu, STAGE_SAVE);
 	/* api.rst, KVM_GET_NESTED_STATE: KVM_STATE_NESTED_GUEST_MODE while L2 runs. */
 	TEST_ASSERT(vcpu_in_guest_mode(vcpu), "L2's sync did not leave the vCPU in guest mode");
 	vcpu = vm_migrate(vcpu, RESTORE_SREGS2);
 	cpu = vcpu_thread_move_cpu();
 	if (cpu >= 0)
-		test_diag("vCPU thread moved to host CPU %d", cpu);
-	vcpu_run_expect_done(vcpu);
+		ksft_print_msg("vCPU thread moved to host CPU %d\n", cpu);
+	vcpu_run_to_done(vcpu);
 }
 
 #define ROW(m, e, p)	(&(const struct modes){ m, e, p })
@@ -171,4 +171,4 @@ static const struct scenario scenarios[] = {
 	  test_cr3_saved, CR3_ROW(L2_PAE_MODE) },
 };
 
-TEST_MAIN("vmx_modes_test", vmx_requirement_problem, scenarios)
+SCENARIO_MAIN(vmx_requirements, scenarios)
