@@ -33,6 +33,8 @@ NESTED_LIB_SRCS += lib/x86/l1_32_host.c
 UPSTREAM_TESTS += vmx_smoke_test
 UPSTREAM_TESTS += guest_smoke_test
 UPSTREAM_TESTS += nested_pae_l1_test
+UPSTREAM_TESTS += nested_tlb_test
+UPSTREAM_TESTS += nested_ept_fault_test
 UPSTREAM_TESTS += nested_pdptr_test
 UPSTREAM_TESTS += vmx_modes_test
 # The framework the unported tests still use (lib/legacy, include/legacy);

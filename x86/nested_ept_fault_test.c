@@ -17,14 +17,14 @@
  * bit 8 the other way, or a violation instead of a misconfiguration.
  */
 #include "kvm_util.h"
-#include "page_pool.h"
-#include "scenario.h"
-#include "ucall.h"
+#include "processor.h"
+#include "scenario_harness.h"
+#include "x86/l1_vm.h"
 #include "x86/l2_agent.h"
 #include "x86/l2_env.h"
 #include "x86/l2_paging.h"
-#include "x86/vmx.h"
-#include "x86/vmx_host.h"
+#include "x86/vmx_l2.h"
+#include "x86/vmx_requirements.h"
 
 /* Indices 5 (PDE) and 3 (PTE) in both modes, so entry addresses have offsets. */
 #define TARGET_VA	0xc0a03000ull
@@ -35,9 +35,10 @@
 #define PROBE_RESULT	0x600dca11u
 #define GUEST_MEM	(16ull << 20)
 /* Exit qualification bits with a defined value here: 0-5, 7, 8 (Table 28-7). */
-#define QUAL_CHECKED	(EPT_VIOL_READ | EPT_VIOL_WRITE | EPT_VIOL_FETCH |		\
-			 EPT_VIOL_READABLE | EPT_VIOL_WRITABLE | EPT_VIOL_EXECUTABLE |	\
-			 EPT_VIOL_GLA_VALID | EPT_VIOL_GLA_TRANSLATION)
+#define QUAL_CHECKED	(EPT_VIOLATION_ACC_READ | EPT_VIOLATION_ACC_WRITE |		\
+			 EPT_VIOLATION_ACC_INSTR | EPT_VIOLATION_PROT_READ |		\
+			 EPT_VIOLATION_PROT_WRITE | EPT_VIOLATION_PROT_EXEC |		\
+			 EPT_VIOLATION_GVA_IS_VALID | EPT_VIOLATION_GVA_TRANSLATED)
 /* Bits 5:3 of the qualification are bits 2:0 of the EPT entries (Table 28-7). */
 #define QUAL_PERMS(flags)	(((flags) & EPT_RWX) << 3)
 /* A reserved EPT memory type (SDM Vol. 3C 29.3.3.1). */
@@ -102,8 +103,8 @@ static uint64_t access_offset(void)
 static uint64_t access_qual(void)
 {
 	static const uint64_t bits[] = {
-		[ACC_READ] = EPT_VIOL_READ, [ACC_WRITE] = EPT_VIOL_WRITE,
-		[ACC_FETCH] = EPT_VIOL_FETCH,
+		[ACC_READ] = EPT_VIOLATION_ACC_READ, [ACC_WRITE] = EPT_VIOLATION_ACC_WRITE,
+		[ACC_FETCH] = EPT_VIOLATION_ACC_INSTR,
 	};
 
 	return bits[cfg.access];
@@ -147,10 +148,10 @@ static void resume_completes(struct fixture *f)
 static void assert_violation(uint32_t reason, uint64_t qual, uint64_t gpa)
 {
 	vmx_assert_exit(reason, EXIT_REASON_EPT_VIOLATION);
-	GUEST_ASSERT_RULE(vmread(EXIT_QUALIFICATION) & QUAL_CHECKED, qual,
-			  qual ^ EPT_VIOL_GLA_TRANSLATION);
-	GUEST_ASSERT_EQ(vmread(GUEST_PHYSICAL_ADDRESS), gpa);
-	GUEST_ASSERT_EQ(vmread(GUEST_LINEAR_ADDRESS), TARGET_VA + access_offset());
+	GUEST_ASSERT_RULE(vmcs_read(EXIT_QUALIFICATION) & QUAL_CHECKED, qual,
+			  qual ^ EPT_VIOLATION_GVA_TRANSLATED);
+	GUEST_ASSERT_EQ(vmcs_read(GUEST_PHYSICAL_ADDRESS), gpa);
+	GUEST_ASSERT_EQ(vmcs_read(GUEST_LINEAR_ADDRESS), TARGET_VA + access_offset());
 }
 
 /*
@@ -180,7 +181,7 @@ static void l1_leaf_violation(void)
 	setup(&f);
 	ept_restrict(&f, TARGET_GPA, cfg.leaf);
 	assert_violation(l2_access(&f), access_qual() | QUAL_PERMS(cfg.leaf) |
-			 EPT_VIOL_GLA_VALID | EPT_VIOL_GLA_TRANSLATION,
+			 EPT_VIOLATION_GVA_IS_VALID | EPT_VIOLATION_GVA_TRANSLATED,
 			 TARGET_GPA + access_offset());
 	ept_set_flags(&f.env.ept, TARGET_GPA, EPT_LEAF_RWX_WB);
 	resume_completes(&f);
@@ -203,8 +204,8 @@ static void l1_ept_table_missing(void)
 	old = *pde;
 	*pde = 0;
 	l2_env_invept(&f.env);
-	assert_violation(l2_access(&f), access_qual() | EPT_VIOL_GLA_VALID |
-			 EPT_VIOL_GLA_TRANSLATION, TARGET_GPA + access_offset());
+	assert_violation(l2_access(&f), access_qual() | EPT_VIOLATION_GVA_IS_VALID |
+			 EPT_VIOLATION_GVA_TRANSLATED, TARGET_GPA + access_offset());
 	*pde = old;
 	resume_completes(&f);
 	finish(&f);
@@ -228,7 +229,7 @@ static void l1_guest_table_unmapped(void)
 	struct fixture f;
 
 	setup(&f);
-	table = *pt_entry_assert(&f.env.pt, TARGET_VA, cfg.level + 1) & PTE_ADDR_MASK;
+	table = *pt_entry_assert(&f.env.pt, TARGET_VA, cfg.level + 1) & PHYSICAL_PAGE_MASK;
 	entry_gpa = (uint64_t)(uintptr_t)pt_entry_assert(&f.env.pt, TARGET_VA, cfg.level);
 	GUEST_ASSERT_EQ(entry_gpa & PAGE_MASK, table);
 	ept_restrict(&f, table, 0);
@@ -236,7 +237,8 @@ static void l1_guest_table_unmapped(void)
 		pdpt = f.env.pt.root;
 		ept_restrict(&f, pdpt, 0);
 	}
-	assert_violation(l2_access(&f), EPT_VIOL_READ | EPT_VIOL_GLA_VALID, entry_gpa);
+	assert_violation(l2_access(&f), EPT_VIOLATION_ACC_READ | EPT_VIOLATION_GVA_IS_VALID,
+			 entry_gpa);
 	ept_set_flags(&f.env.ept, table, EPT_LEAF_RWX_WB);
 	resume_completes(&f);
 	if (pdpt)
@@ -259,7 +261,7 @@ static void l1_misconfig(void)
 	setup(&f);
 	ept_restrict(&f, TARGET_GPA, cfg.leaf);
 	vmx_assert_exit_rule(l2_access(&f), EXIT_REASON_EPT_MISCONFIG, EXIT_REASON_EPT_VIOLATION);
-	GUEST_ASSERT_EQ(vmread(GUEST_PHYSICAL_ADDRESS), TARGET_GPA + access_offset());
+	GUEST_ASSERT_EQ(vmcs_read(GUEST_PHYSICAL_ADDRESS), TARGET_GPA + access_offset());
 	ept_set_flags(&f.env.ept, TARGET_GPA, EPT_LEAF_RWX_WB);
 	l2_env_invept(&f.env);
 	resume_completes(&f);
@@ -275,7 +277,7 @@ static const char *row_problem(const struct row *r)
 	if (problem)
 		return problem;
 	TEST_ASSERT(host_vmx_caps(&caps), "VMX capabilities");
-	if ((r->needs & ROW_EXEC_ONLY) && !(caps.ept_vpid & VMX_EPT_EXEC_ONLY))
+	if ((r->needs & ROW_EXEC_ONLY) && !(caps.ept_vpid & VMX_EPT_EXECUTE_ONLY_BIT))
 		return "KVM offers L1 no execute-only EPT translations";
 	return NULL;
 }
@@ -286,11 +288,11 @@ static void test_row(const struct scenario *s)
 	const char *problem = row_problem(r);
 	struct kvm_vcpu *vcpu;
 
-	TEST_REQUIRE(!problem, "%s", problem);
-	vcpu = vm_add_vcpu(vm_create_opts(&(struct vm_options){ .mem_size = GUEST_MEM }), r->l1);
+	__TEST_REQUIRE(!problem, "%s", problem);
+	vcpu = l1_vm_create(r->l1, GUEST_MEM / PAGE_SIZE);
 	cfg = *r;
 	sync_global_to_guest(vcpu->vm, cfg);
-	vcpu_run_expect_done(vcpu);
+	vcpu_run_to_done(vcpu);
 }
 
 #define EPT_WB		(EPT_MT_WB << EPT_MT_SHIFT)
@@ -334,4 +336,4 @@ static const struct scenario scenarios[] = {
 	     l1_misconfig, ACC_READ, EPT_RWX | EPT_MT_RESERVED << EPT_MT_SHIFT, 0, 0),
 };
 
-TEST_MAIN("nested_ept_fault_test", vmx_requirement_problem, scenarios)
+SCENARIO_MAIN(vmx_requirements, scenarios)

@@ -19,14 +19,14 @@
  * (--self-check), L1 expects the old page after the invalidation.
  */
 #include "kvm_util.h"
-#include "page_pool.h"
-#include "scenario.h"
-#include "ucall.h"
+#include "processor.h"
+#include "scenario_harness.h"
+#include "x86/l1_vm.h"
 #include "x86/l2_agent.h"
 #include "x86/l2_env.h"
 #include "x86/l2_paging.h"
-#include "x86/vmx.h"
-#include "x86/vmx_host.h"
+#include "x86/vmx_l2.h"
+#include "x86/vmx_requirements.h"
 
 /* L2 linear address under test: outside guest memory, below 4 GiB for PAE. */
 #define WINDOW		0xc0000000ull
@@ -42,6 +42,15 @@
 #define L2_PCID		1
 #define ALT_PCID	2
 #define GUEST_MEM	(16ull << 20)
+
+/*
+ * Bits of 4-level and PAE paging entries (SDM Vol. 3A 4.5): the library's
+ * processor.h names them differently from version to version.
+ */
+#define PTE_P			BIT_ULL(0)
+#define PTE_RW			BIT_ULL(1)
+/* MOV to CR3 keeps the new PCID's translations (SDM Vol. 3A 4.10.4.1). */
+#define X86_CR3_PCID_NOFLUSH	BIT_ULL(63)
 
 enum {
 	ROW_PCID = 1,		/* long-mode L2 with CR4.PCIDE=1 */
@@ -72,7 +81,7 @@ static struct l2_env_setup env_setup(const struct row *r)
 	return (struct l2_env_setup){
 		.mode = r->mode, .ept = r->ept, .vpid = r->vpid ? L2_VPID : 0,
 		.pcid = r->needs & ROW_PCID ? L2_PCID : 0,
-		.proc2 = r->needs & ROW_INVPCID ? SEC_ENABLE_INVPCID : 0,
+		.proc2 = r->needs & ROW_INVPCID ? SECONDARY_EXEC_ENABLE_INVPCID : 0,
 	};
 }
 
@@ -186,7 +195,7 @@ static void l1_new_vpid(void)
 	start(&f);
 	prime(&f);
 	remap(&f, 1);
-	vmwrite(VIRTUAL_PROCESSOR_ID, NEW_VPID);
+	vmcs_write(VIRTUAL_PROCESSOR_ID, NEW_VPID);
 	assert_new_page(&f);
 	finish(&f);
 }
@@ -259,10 +268,10 @@ static void l1_l2_invpcid(void)
 
 /*
  * 4. L1's own translations, VPID off: L2 rewrites the PTE of an L1 page
- * (L1's page tables are in memory L2 reaches); after the VM exit L1 sees
- * the new page without INVLPG, since the VM exit invalidated the linear
- * mappings of VPID 0000H, which L1 uses (29.4.3.1, Operations that
- * invalidate cached mappings).
+ * (L1 runs on tables of its own in the pool, which L2 reaches); after the
+ * VM exit L1 sees the new page without INVLPG, since the VM exit
+ * invalidated the linear mappings of VPID 0000H, which L1 uses (29.4.3.1,
+ * Operations that invalidate cached mappings).
  */
 static void l1_exit_invalidates(void)
 {
@@ -272,9 +281,10 @@ static void l1_exit_invalidates(void)
 	uint64_t *pte;
 	struct fixture f;
 
+	/* Before the VMCS is made: its HOST_CR3, loaded by every VM exit, is then the new root. */
+	l1_pt_own(&l1_pt);
 	setup(&f);
 	start(&f);
-	l1_pt_get(&l1_pt);
 	GUEST_ASSERT(pt_map(&l1_pt, L1_WINDOW, (uintptr_t)f.page_a, PTE_RW));
 	pte = pt_entry_assert(&l1_pt, L1_WINDOW, 1);
 	GUEST_ASSERT_EQ(*window, MARK_A);
@@ -368,11 +378,11 @@ static void test_row(const struct scenario *s)
 	const char *problem = row_problem(r);
 	struct kvm_vcpu *vcpu;
 
-	TEST_REQUIRE(!problem, "%s", problem);
-	vcpu = vm_add_vcpu(vm_create_opts(&(struct vm_options){ .mem_size = GUEST_MEM }), r->l1);
+	__TEST_REQUIRE(!problem, "%s", problem);
+	vcpu = l1_vm_create(r->l1, GUEST_MEM / PAGE_SIZE);
 	cfg = *r;
 	sync_global_to_guest(vcpu->vm, cfg);
-	vcpu_run_expect_done(vcpu);
+	vcpu_run_to_done(vcpu);
 }
 
 #define L	L2_LONG_MODE
@@ -409,14 +419,14 @@ static const struct scenario scenarios[] = {
 	ROW("entry_pdpte", "VPID off: L1 rewrites L2's PDPTE, VM entry reloads it",
 	    l1_entry_invalidates, 0, 3, P, "pae", false, "noept", false, "novpid"),
 	ROWS_VPID("invvpid_addr", "VPID on: L1 rewrites L2's PTE, INVVPID individual address",
-		  l1_invvpid, ROW_INVVPID, INVVPID_INDIVIDUAL_ADDR, true, "vpid"),
+		  l1_invvpid, ROW_INVVPID, VMX_VPID_EXTENT_INDIVIDUAL_ADDR, true, "vpid"),
 	ROWS_VPID("invvpid_single", "VPID on: L1 rewrites L2's PTE, INVVPID single context",
-		  l1_invvpid, ROW_INVVPID, INVVPID_SINGLE_CONTEXT, true, "vpid"),
+		  l1_invvpid, ROW_INVVPID, VMX_VPID_EXTENT_SINGLE_CONTEXT, true, "vpid"),
 	ROWS_VPID("invvpid_all", "VPID on: L1 rewrites L2's PTE, INVVPID all contexts",
-		  l1_invvpid, ROW_INVVPID, INVVPID_ALL_CONTEXT, true, "vpid"),
+		  l1_invvpid, ROW_INVVPID, VMX_VPID_EXTENT_ALL_CONTEXT, true, "vpid"),
 	ROWS_VPID("invvpid_single_globals",
 		  "VPID on: L1 rewrites L2's PTE, INVVPID single context retaining globals",
-		  l1_invvpid, ROW_INVVPID, INVVPID_SINGLE_NON_GLOBAL, true, "vpid"),
+		  l1_invvpid, ROW_INVVPID, VMX_VPID_EXTENT_SINGLE_NON_GLOBAL, true, "vpid"),
 	ROWS_VPID("new_vpid", "VPID on: L1 rewrites L2's PTE and gives L2 a never-used VPID",
 		  l1_new_vpid, 0, 0, true, "vpid"),
 	ROWS_ALL("l2_invlpg", "L2 rewrites its own PTE and executes INVLPG",
@@ -431,9 +441,9 @@ static const struct scenario scenarios[] = {
 		  "VPID off: L1 rewrites tables of an inactive PCID, L2 returns without flush",
 		  l1_pcid_noflush, ROW_PCID, 0, false, "novpid"),
 	ROWS_EPT("invept_single", "EPT: L1 remaps L2's GPA, INVEPT single context",
-		 l1_invept, ROW_INVEPT, INVEPT_SINGLE_CONTEXT),
+		 l1_invept, ROW_INVEPT, VMX_EPT_EXTENT_CONTEXT),
 	ROWS_EPT("invept_global", "EPT: L1 remaps L2's GPA, INVEPT global",
-		 l1_invept, ROW_INVEPT, INVEPT_GLOBAL),
+		 l1_invept, ROW_INVEPT, VMX_EPT_EXTENT_GLOBAL),
 };
 
-TEST_MAIN("nested_tlb_test", vmx_requirement_problem, scenarios)
+SCENARIO_MAIN(vmx_requirements, scenarios)
