@@ -181,14 +181,14 @@ $(UP_TEST_PROGS): $(OUTPUT)/x86/%: $(UP_OUT)/x86/%.o $(UP_EXT_OBJS) $(NESTED_LIB
 # ---- 32-bit L1 images: x86/NAME.l1_32.c becomes the l1_32_image of NAME ----
 # The nested library built for a 32-bit L1 (x86/l1_32.h), with its runtime
 # (lib/x86_32), stand-ins for the library's 64-bit-only headers
-# (include/x86_32) and the library's own guest_sprintf.c and
-# string_override.c; the VMX names come from the library's vmx.h.
+# (include/x86_32) and the library's own string_override.c; the VMX names
+# come from the library's vmx.h.
 L1_32_TESTS := $(patsubst x86/%.l1_32.c,%,$(wildcard x86/*.l1_32.c))
 L1_32_LIB_SRCS := lib/page_table.c lib/x86/l1_memory.c lib/x86/vmx_caps.c \
 	lib/x86/vmx_l2_setup.c lib/x86/vmx_l2_run.c lib/x86/l2_agent.c lib/x86/l2_agent_code.S \
 	lib/x86/l2_paging.c lib/x86_32/start.S lib/x86_32/ucall.c lib/x86_32/exception.c \
-	lib/x86_32/runtime.c
-L1_32_UP_SRCS := lib/guest_sprintf.c lib/string_override.c
+	lib/x86_32/runtime.c lib/x86_32/guest_print.c
+L1_32_UP_SRCS := lib/string_override.c
 L1_32_OUT := $(OUTPUT)/l1_32
 L1_32_LIB_OBJS := $(patsubst %,$(L1_32_OUT)/%.o,$(basename $(L1_32_LIB_SRCS))) \
 	$(patsubst %,$(L1_32_OUT)/up/%.o,$(basename $(L1_32_UP_SRCS)))
@@ -224,8 +224,6 @@ $(L1_32_OUT)/%.o: %.S $(L1_32_VMX_DEFS)
 	@mkdir -p $(dir $@)
 	$(CC) $(L1_32_CFLAGS) -c -o $@ $<
 
-# The library's own sources: its guest_sprintf.c casts pointers for %p.
-$(L1_32_OUT)/up/%.o: L1_32_CFLAGS += -Wno-pointer-to-int-cast
 $(L1_32_OUT)/up/%.o: $(UP_KVM)/%.c $(L1_32_VMX_DEFS)
 	@mkdir -p $(dir $@)
 	$(CC) $(L1_32_CFLAGS) -c -o $@ $<

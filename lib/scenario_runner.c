@@ -369,6 +369,8 @@ static void run_once(const struct scenario_call *c, bool inverted, unsigned int 
 		dup2(fds[1], STDOUT_FILENO);
 		dup2(fds[1], STDERR_FILENO);
 		close(fds[1]);
+		/* Line by line, so that a run that hangs still shows what it printed. */
+		setvbuf(stdout, NULL, _IOLBF, 0);
 		guest_inverted = inverted;
 		c->run(c->row);
 		exit(KSFT_PASS);

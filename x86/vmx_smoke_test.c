@@ -5,7 +5,7 @@
  */
 #include "kvm_util.h"
 #include "processor.h"
-#include "self_check_harness.h"
+#include "scenario_harness.h"
 #include "x86/l1_vm.h"
 #include "x86/vmx_l2.h"
 #include "x86/vmx_requirements.h"
@@ -128,31 +128,19 @@ static void l1_two_vmcs12(void)
 	GUEST_DONE();
 }
 
-/* L1 enters and leaves VMX operation, and can enter it again. */
-TEST(vmxon_vmxoff)
+static void test_l1(const struct scenario *s)
 {
-	vcpu_run_to_done(l1_vm_create(l1_vmxon_vmxoff, 0));
+	vcpu_run_to_done(l1_vm_create((void *)s->arg, 0));
 }
 
-/* A 64-bit L2 exits with VMCALL and is resumed 500 times. */
-TEST(launch_resume)
-{
-	vcpu_run_to_done(l1_vm_create(l1_launch_resume, 0));
-}
+static const struct scenario scenarios[] = {
+	{ "vmxon_vmxoff", "L1 enters and leaves VMX operation, and can enter it again",
+	  test_l1, l1_vmxon_vmxoff },
+	{ "launch_resume", "a 64-bit L2 exits with VMCALL and is resumed 500 times",
+	  test_l1, l1_launch_resume },
+	{ "bitmaps", "MSR and I/O bitmaps select which RDMSR/WRMSR/OUT exit", test_l1, l1_bitmaps },
+	{ "two_vmcs12", "two VMCSs run alternately, each with its own L2", test_l1,
+	  l1_two_vmcs12 },
+};
 
-/* MSR and I/O bitmaps select which RDMSR/WRMSR/OUT exit. */
-TEST(bitmaps)
-{
-	vcpu_run_to_done(l1_vm_create(l1_bitmaps, 0));
-}
-
-/* Two VMCSs run alternately, each with its own L2. */
-TEST(two_vmcs12)
-{
-	vcpu_run_to_done(l1_vm_create(l1_two_vmcs12, 0));
-}
-
-int main(int argc, char *argv[])
-{
-	return self_check_harness_run(argc, argv, vmx_requirements);
-}
+SCENARIO_MAIN(vmx_requirements, scenarios)

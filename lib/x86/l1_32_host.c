@@ -4,6 +4,7 @@
  * a GDT, TSS and IDT of its own, identity-mapping PAE tables and a stack,
  * the rest of the slot as its page pool, and its ucalls.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "kvm_util.h"
@@ -183,8 +184,16 @@ uint64_t l1_32_run_ucall(struct kvm_vcpu *vcpu, struct ucall *uc)
 {
 	for (;;) {
 		struct kvm_regs regs;
+		int r;
 
-		vcpu_run(vcpu);
+		/*
+		 * Not vcpu_run(): it takes an exit to the ucall port for one of
+		 * the library's ucalls, whose RDI is a host address.
+		 */
+		do {
+			r = __vcpu_run(vcpu);
+		} while (r == -1 && errno == EINTR);
+		TEST_ASSERT(!r, KVM_IOCTL_ERROR(KVM_RUN, r));
 		TEST_ASSERT(vcpu->run->exit_reason == KVM_EXIT_IO &&
 			    vcpu->run->io.port == L2_UCALL_PORT,
 			    "unexpected exit to the host: %s", exit_reason_str(vcpu->run->exit_reason));
