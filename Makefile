@@ -173,6 +173,9 @@ $(LIB_TEST_PROGS): $(OUTPUT)/x86/%: $(OUTPUT)/x86/%.o $(LIB_OBJS)
 
 include lib/upstream.mk
 
+# The runner budgets a test by the timeout in settings.
+$(UP_OUT)/ext/lib/scenario_runner.o: UP_CFLAGS += -DNST_SETTINGS_TIMEOUT=$(SETTINGS_TIMEOUT)
+
 $(UP_TEST_PROGS): $(OUTPUT)/x86/%: $(UP_OUT)/x86/%.o $(UP_EXT_OBJS) $(NESTED_LIB) \
 		  $(UP_LIB_OBJS) $(UP_LIB_STRING_OBJS)
 	@mkdir -p $(dir $@)

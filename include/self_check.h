@@ -34,6 +34,7 @@ bool scenario_inverted(void);
  */
 #define RULE_ASSERT_TAG		"[rule] "
 
+/* Guest code passes uint64_t for %lx: guest printfs take %l as 64 bits. */
 #define __RULE_FMT	"%#lx, expected %#lx (%s run; the rule requires %#lx)"
 
 /*
@@ -47,8 +48,7 @@ do {										\
 	uint64_t __rw = guest_inverted ? __rb : __rg;				\
 										\
 	____GUEST_ASSERT(__ra == __rw, RULE_ASSERT_TAG #actual, __RULE_FMT,	\
-			 (unsigned long)__ra, (unsigned long)__rw,		\
-			 guest_inverted ? "inverted" : "normal", (unsigned long)__rg); \
+			 __ra, __rw, guest_inverted ? "inverted" : "normal", __rg); \
 } while (0)
 
 /*
@@ -60,8 +60,8 @@ do {										\
 	uint64_t __ra = (uint64_t)(actual), __rw = (uint64_t)(want);		\
 										\
 	____GUEST_ASSERT(__ra == __rw, RULE_ASSERT_TAG #actual,		\
-			 "%#lx, expected %#lx (%s run)", (unsigned long)__ra,	\
-			 (unsigned long)__rw, guest_inverted ? "inverted" : "normal"); \
+			 "%#lx, expected %#lx (%s run)", __ra, __rw,		\
+			 guest_inverted ? "inverted" : "normal");			\
 } while (0)
 
 /* GUEST_ASSERT_RULE() on the host. */

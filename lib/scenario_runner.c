@@ -34,10 +34,10 @@
 
 /*
  * The kselftest timeout in settings, which run_tests.sh passes as
- * NST_TEST_TIMEOUT; the old framework's build defines it from that file.
+ * NST_TEST_TIMEOUT; the Makefile defines it from that file.
  */
 #ifndef NST_SETTINGS_TIMEOUT
-#define NST_SETTINGS_TIMEOUT	300
+#error "NST_SETTINGS_TIMEOUT: the timeout in settings, from the Makefile"
 #endif
 
 /* Set by scenario_runner_setup() before the harness forks its children. */

@@ -20,6 +20,7 @@
 #define L1_POOL_DEFAULT_PAGES	8192
 #define L1_MAX_RANGES		64
 
+/* 64-bit fields only, as struct l1_memory. */
 struct guest_page_pool {
 	uint64_t next;		/* the next free page */
 	uint64_t end;		/* first address past the pool */
@@ -33,13 +34,20 @@ struct l1_range {
 	uint64_t npages;
 };
 
-/* What the host mapped for L1 and which guest-physical memory exists. */
+/*
+ * What the host mapped for L1 and which guest-physical memory exists.
+ * 64-bit fields only: a 32-bit L1 (x86/l1_32.h) reads the host's layout.
+ */
 struct l1_memory {
-	unsigned int nr_mapped;
+	uint64_t nr_mapped;
 	struct l1_range mapped[L1_MAX_RANGES];	/* every page of L1's page tables */
-	unsigned int nr_slots;
+	uint64_t nr_slots;
 	struct l1_range slots[L1_MAX_RANGES];	/* memslots: gva == gpa */
 };
+
+_Static_assert(sizeof(struct l1_range) == 24 && sizeof(struct guest_page_pool) == 24 &&
+	       sizeof(struct l1_memory) == 16 + 2 * L1_MAX_RANGES * 24,
+	       "one layout for 64-bit and 32-bit L1s");
 
 /* The guest's copies are the live ones. */
 extern struct guest_page_pool guest_page_pool;

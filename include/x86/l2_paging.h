@@ -28,6 +28,7 @@ void l2_pt_create_empty(struct page_table *pt, enum l2_mode mode);
 /*
  * Moves L1 onto 4-level tables in the pool that map what its tables mapped
  * (its own are out of its reach), so that it can change its own mappings.
+ * Call it before creating VMCSs: they take HOST_CR3 from CR3.
  */
 void l1_pt_own(struct page_table *pt);
 /*

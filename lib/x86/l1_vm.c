@@ -13,7 +13,7 @@
 /* Page-table pages for identity mapping the pool in L1, with room to spare. */
 #define L1_POOL_PT_PAGES(n)	((n) / 512 + 16)
 
-static void add_range(struct l1_range *ranges, unsigned int *nr, uint64_t gva, uint64_t gpa)
+static void add_range(struct l1_range *ranges, uint64_t *nr, uint64_t gva, uint64_t gpa)
 {
 	struct l1_range *last = *nr ? &ranges[*nr - 1] : NULL;
 

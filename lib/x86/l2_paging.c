@@ -19,10 +19,10 @@ static uint64_t pool_page(void *ctx)
 	return guest_alloc_page();
 }
 
-static void map_ranges(struct page_table *pt, const struct l1_range *r, unsigned int nr,
+static void map_ranges(struct page_table *pt, const struct l1_range *r, uint64_t nr,
 		       uint64_t flags)
 {
-	for (unsigned int i = 0; i < nr; i++)
+	for (uint64_t i = 0; i < nr; i++)
 		__GUEST_ASSERT(pt_map_range(pt, r[i].gva, r[i].gpa, r[i].npages * 4096, flags),
 			       "cannot map %#lx-%#lx (L1's page pool exhausted, or above 4 GiB "
 			       "for a PAE L2)", r[i].gva, r[i].gva + r[i].npages * 4096);
