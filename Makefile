@@ -37,6 +37,7 @@ UPSTREAM_TESTS += nested_tlb_test
 UPSTREAM_TESTS += nested_ept_fault_test
 UPSTREAM_TESTS += nested_pdptr_test
 UPSTREAM_TESTS += vmx_modes_test
+UPSTREAM_TESTS += nested_controls_test
 # The framework the unported tests still use (lib/legacy, include/legacy);
 # page_table.c and known_failures.c serve both.
 LIB_SRCS := lib/page_table.c lib/known_failures.c \

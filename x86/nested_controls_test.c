@@ -15,17 +15,18 @@
  * vmcs12 dirty), a seeded random walk over all rows, and walks interleaved
  * with events that reload or recreate vmcs02.
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kvm_util.h"
-#include "page_pool.h"
-#include "scenario.h"
-#include "ucall.h"
-#include "vcpu_state.h"
-#include "x86/exception.h"
-#include "x86/vmx.h"
-#include "x86/vmx_host.h"
+#include "processor.h"
+#include "scenario_harness.h"
+#include "ucall_common.h"
+#include "x86/l1_vm.h"
+#include "x86/vmx_l2.h"
+#include "x86/vmx_requirements.h"
 
 #define TSC_OFFSET_VALUE	(1ull << 50)
 #define TIMER_TICKS		500
@@ -60,11 +61,19 @@ static const uint32_t field_encoding[NR_FIELDS] = {
 	CR4_GUEST_HOST_MASK,
 };
 
+/* The library names no RDSEED feature (CPUID.(EAX=7,ECX=0):EBX[18], SDM Vol. 2B RDSEED). */
+#ifndef X86_FEATURE_RDSEED
+#define X86_FEATURE_RDSEED	KVM_X86_CPU_FEATURE(0x7, 0, EBX, 18)
+#endif
+
+/* An instruction a row's probe needs the vCPU to have (CPUID). */
+enum insn { INSN_ANY, INSN_RDRAND, INSN_RDSEED, INSN_INVPCID };
+
 struct row {
 	const char *name;
 	enum field field;
 	uint32_t bit;
-	uint32_t cpuid7_ebx, cpuid1_ecx;	/* CPU features the probe needs, if any */
+	enum insn insn;		/* the CPU feature the probe needs, if any */
 	uint32_t needs_pin;	/* pin controls without which setting the bit is invalid */
 	uint32_t toggle_pin;	/* pin controls its toggle scenario sets first, to see it */
 	bool no_walk;		/* left out of random walks */
@@ -73,44 +82,45 @@ struct row {
 #define ROW(n, f, b)	{ #n, f, b }
 
 static const struct row rows[] = {
-	ROW(rdtsc_exiting, F_PROC, CPU_RDTSC_EXITING),
+	ROW(rdtsc_exiting, F_PROC, CPU_BASED_RDTSC_EXITING),
 	/* An un-intercepted HLT is seen only if the timer wakes it (SDM Vol. 3C 26.7.4). */
-	{ "hlt_exiting", F_PROC, CPU_HLT_EXITING, .toggle_pin = PIN_PREEMPTION_TIMER },
-	ROW(invlpg_exiting, F_PROC, CPU_INVLPG_EXITING),
-	ROW(mov_dr_exiting, F_PROC, CPU_MOV_DR_EXITING),
-	ROW(cr3_load_exiting, F_PROC, CPU_CR3_LOAD_EXITING),
-	ROW(cr3_store_exiting, F_PROC, CPU_CR3_STORE_EXITING),
-	ROW(cr8_load_exiting, F_PROC, CPU_CR8_LOAD_EXITING),
-	ROW(cr8_store_exiting, F_PROC, CPU_CR8_STORE_EXITING),
-	ROW(uncond_io_exiting, F_PROC, CPU_UNCOND_IO_EXITING),
-	ROW(use_io_bitmaps, F_PROC, CPU_USE_IO_BITMAPS),
-	ROW(use_msr_bitmaps, F_PROC, CPU_USE_MSR_BITMAPS),
-	ROW(pause_exiting, F_PROC, CPU_PAUSE_EXITING),
-	ROW(monitor_trap_flag, F_PROC, CPU_MONITOR_TRAP_FLAG),
-	ROW(rdpmc_exiting, F_PROC, CPU_RDPMC_EXITING),
-	ROW(use_tsc_offsetting, F_PROC, CPU_USE_TSC_OFFSETTING),
-	ROW(activate_secondary, F_PROC, CPU_ACTIVATE_SECONDARY),
-	ROW(desc_table_exiting, F_PROC2, SEC_DESC_TABLE_EXITING),
-	{ "rdrand_exiting", F_PROC2, SEC_RDRAND_EXITING, 0, CPUID_1_ECX_RDRAND },
-	{ "rdseed_exiting", F_PROC2, SEC_RDSEED_EXITING, CPUID_7_EBX_RDSEED, 0 },
-	ROW(wbinvd_exiting, F_PROC2, SEC_WBINVD_EXITING),
-	ROW(enable_rdtscp, F_PROC2, SEC_ENABLE_RDTSCP),
-	{ "enable_invpcid", F_PROC2, SEC_ENABLE_INVPCID, CPUID_7_EBX_INVPCID, 0 },
+	{ "hlt_exiting", F_PROC, CPU_BASED_HLT_EXITING,
+	  .toggle_pin = PIN_BASED_VMX_PREEMPTION_TIMER },
+	ROW(invlpg_exiting, F_PROC, CPU_BASED_INVLPG_EXITING),
+	ROW(mov_dr_exiting, F_PROC, CPU_BASED_MOV_DR_EXITING),
+	ROW(cr3_load_exiting, F_PROC, CPU_BASED_CR3_LOAD_EXITING),
+	ROW(cr3_store_exiting, F_PROC, CPU_BASED_CR3_STORE_EXITING),
+	ROW(cr8_load_exiting, F_PROC, CPU_BASED_CR8_LOAD_EXITING),
+	ROW(cr8_store_exiting, F_PROC, CPU_BASED_CR8_STORE_EXITING),
+	ROW(uncond_io_exiting, F_PROC, CPU_BASED_UNCOND_IO_EXITING),
+	ROW(use_io_bitmaps, F_PROC, CPU_BASED_USE_IO_BITMAPS),
+	ROW(use_msr_bitmaps, F_PROC, CPU_BASED_USE_MSR_BITMAPS),
+	ROW(pause_exiting, F_PROC, CPU_BASED_PAUSE_EXITING),
+	ROW(monitor_trap_flag, F_PROC, CPU_BASED_MONITOR_TRAP),
+	ROW(rdpmc_exiting, F_PROC, CPU_BASED_RDPMC_EXITING),
+	ROW(use_tsc_offsetting, F_PROC, CPU_BASED_USE_TSC_OFFSETTING),
+	ROW(activate_secondary, F_PROC, CPU_BASED_ACTIVATE_SECONDARY_CONTROLS),
+	ROW(desc_table_exiting, F_PROC2, SECONDARY_EXEC_DESC),
+	{ "rdrand_exiting", F_PROC2, SECONDARY_EXEC_RDRAND_EXITING, INSN_RDRAND },
+	{ "rdseed_exiting", F_PROC2, SECONDARY_EXEC_RDSEED_EXITING, INSN_RDSEED },
+	ROW(wbinvd_exiting, F_PROC2, SECONDARY_EXEC_WBINVD_EXITING),
+	ROW(enable_rdtscp, F_PROC2, SECONDARY_EXEC_ENABLE_RDTSCP),
+	{ "enable_invpcid", F_PROC2, SECONDARY_EXEC_ENABLE_INVPCID, INSN_INVPCID },
 	ROW(exception_bitmap_bp, F_EXC, 1u << BP_VECTOR),
 	ROW(cr0_mask_ts, F_CR0_MASK, CR0_SHADOWED),
 	ROW(cr4_mask_pce, F_CR4_MASK, CR4_SHADOWED),
-	ROW(preemption_timer, F_PIN, PIN_PREEMPTION_TIMER),
+	ROW(preemption_timer, F_PIN, PIN_BASED_VMX_PREEMPTION_TIMER),
 	/* SDM Vol. 3C 27.2.1.2: "save VMX-preemption timer value" needs the timer active. */
-	{ "save_preemption_timer", F_EXIT, EXIT_SAVE_PREEMPTION_TIMER, .needs_pin =
-	  PIN_PREEMPTION_TIMER },
-	ROW(entry_load_efer, F_ENTRY, ENTRY_LOAD_IA32_EFER),
-	ROW(exit_save_efer, F_EXIT, EXIT_SAVE_IA32_EFER),
-	ROW(exit_load_efer, F_EXIT, EXIT_LOAD_IA32_EFER),
-	ROW(entry_load_pat, F_ENTRY, ENTRY_LOAD_IA32_PAT),
-	ROW(exit_save_pat, F_EXIT, EXIT_SAVE_IA32_PAT),
-	ROW(exit_load_pat, F_EXIT, EXIT_LOAD_IA32_PAT),
+	{ "save_preemption_timer", F_EXIT, VM_EXIT_SAVE_VMX_PREEMPTION_TIMER, .needs_pin =
+	  PIN_BASED_VMX_PREEMPTION_TIMER },
+	ROW(entry_load_efer, F_ENTRY, VM_ENTRY_LOAD_IA32_EFER),
+	ROW(exit_save_efer, F_EXIT, VM_EXIT_SAVE_IA32_EFER),
+	ROW(exit_load_efer, F_EXIT, VM_EXIT_LOAD_IA32_EFER),
+	ROW(entry_load_pat, F_ENTRY, VM_ENTRY_LOAD_IA32_PAT),
+	ROW(exit_save_pat, F_EXIT, VM_EXIT_SAVE_IA32_PAT),
+	ROW(exit_load_pat, F_EXIT, VM_EXIT_LOAD_IA32_PAT),
 	/* While it is clear no probe runs: toggled alone only, not in walks. */
-	{ "ia32e_mode_guest", F_ENTRY, ENTRY_IA32E_MODE, .no_walk = true },
+	{ "ia32e_mode_guest", F_ENTRY, VM_ENTRY_IA32E_MODE, .no_walk = true },
 };
 
 #define NR_ROWS		ARRAY_SIZE(rows)
@@ -118,7 +128,7 @@ static const struct row rows[] = {
 /* Shared by L1 and L2 (same memory): the probe L2 runs next. */
 struct probe_req {
 	uint32_t probe;
-	uint32_t skip;		/* L1: do not execute it (an un-intercepted HLT could sleep) */
+	uint32_t skip;		/* L1: do not run it (an un-intercepted HLT could sleep) */
 	uint64_t fixup;		/* L2: where to resume after a faulting instruction */
 	uint64_t bp_count;	/* L2's own #BP handler */
 	uint64_t cr3;
@@ -158,10 +168,10 @@ struct loaded_msr {
 };
 
 static const struct loaded_msr loaded_msrs[] = {
-	{ MSR_EFER, GUEST_IA32_EFER, HOST_IA32_EFER, ENTRY_LOAD_IA32_EFER,
-	  EXIT_SAVE_IA32_EFER, EXIT_LOAD_IA32_EFER, EFER_SCE },
-	{ MSR_IA32_CR_PAT, GUEST_IA32_PAT, HOST_IA32_PAT, ENTRY_LOAD_IA32_PAT,
-	  EXIT_SAVE_IA32_PAT, EXIT_LOAD_IA32_PAT, 1ull << 56 },
+	{ MSR_EFER, GUEST_IA32_EFER, HOST_IA32_EFER, VM_ENTRY_LOAD_IA32_EFER,
+	  VM_EXIT_SAVE_IA32_EFER, VM_EXIT_LOAD_IA32_EFER, EFER_SCE },
+	{ MSR_IA32_CR_PAT, GUEST_IA32_PAT, HOST_IA32_PAT, VM_ENTRY_LOAD_IA32_PAT,
+	  VM_EXIT_SAVE_IA32_PAT, VM_EXIT_LOAD_IA32_PAT, 1ull << 56 },
 };
 
 static uint64_t l2_swap_msr(const struct loaded_msr *m)
@@ -251,7 +261,8 @@ static uint64_t l2_probe_other(enum probe p)
 		asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
 		return lo | (uint64_t)hi << 32;
 	case PR_INVLPG:
-		invlpg((uintptr_t)&preq);
+		/* Not the library's invlpg(): older libraries lack it. */
+		asm volatile("invlpg (%0)" : : "r"(&preq) : "memory");
 		return 0;
 	case PR_MOV_DR:
 		asm volatile("mov %%dr7, %0" : "=r"(v));
@@ -328,8 +339,8 @@ static void l2_bp_handler(struct ex_regs *regs)
  * the outcome of a control L1 did not set.
  */
 struct ctx {
-	struct vmx_vcpu *vmx;
-	struct vmcs12 *v, *other;
+	struct l1_vmx *vmx;
+	struct l2_vmcs *v, *other;
 	uint32_t f[NR_FIELDS];
 	uint32_t model[NR_FIELDS];
 	uint64_t rng;
@@ -347,7 +358,7 @@ struct outcome {
 
 static bool control_set(const uint32_t *fields, enum field f, uint32_t bit)
 {
-	if (f == F_PROC2 && !(fields[F_PROC] & CPU_ACTIVATE_SECONDARY))
+	if (f == F_PROC2 && !(fields[F_PROC] & CPU_BASED_ACTIVATE_SECONDARY_CONTROLS))
 		return false;	/* SDM Vol. 3C 25.6.2: then all secondary controls act as 0 */
 	return fields[f] & bit;
 }
@@ -373,41 +384,49 @@ static uint32_t exit_if(bool cond, uint32_t reason)
 static uint32_t expected_exit(const struct ctx *c, enum probe p)
 {
 	switch (p) {
-	case PR_RDTSC: return exit_if(has(c, F_PROC, CPU_RDTSC_EXITING), EXIT_REASON_RDTSC);
-	case PR_INVLPG: return exit_if(has(c, F_PROC, CPU_INVLPG_EXITING), EXIT_REASON_INVLPG);
-	case PR_MOV_DR: return exit_if(has(c, F_PROC, CPU_MOV_DR_EXITING), EXIT_REASON_DR_ACCESS);
+	case PR_RDTSC: return exit_if(has(c, F_PROC, CPU_BASED_RDTSC_EXITING), EXIT_REASON_RDTSC);
+	case PR_INVLPG:
+		return exit_if(has(c, F_PROC, CPU_BASED_INVLPG_EXITING), EXIT_REASON_INVLPG);
+	case PR_MOV_DR:
+		return exit_if(has(c, F_PROC, CPU_BASED_MOV_DR_EXITING), EXIT_REASON_DR_ACCESS);
 	case PR_CR3_LOAD:
-		return exit_if(has(c, F_PROC, CPU_CR3_LOAD_EXITING), EXIT_REASON_CR_ACCESS);
+		return exit_if(has(c, F_PROC, CPU_BASED_CR3_LOAD_EXITING), EXIT_REASON_CR_ACCESS);
 	case PR_CR3_STORE:
-		return exit_if(has(c, F_PROC, CPU_CR3_STORE_EXITING), EXIT_REASON_CR_ACCESS);
+		return exit_if(has(c, F_PROC, CPU_BASED_CR3_STORE_EXITING), EXIT_REASON_CR_ACCESS);
 	case PR_CR8_LOAD:
-		return exit_if(has(c, F_PROC, CPU_CR8_LOAD_EXITING), EXIT_REASON_CR_ACCESS);
+		return exit_if(has(c, F_PROC, CPU_BASED_CR8_LOAD_EXITING), EXIT_REASON_CR_ACCESS);
 	case PR_CR8_STORE:
-		return exit_if(has(c, F_PROC, CPU_CR8_STORE_EXITING), EXIT_REASON_CR_ACCESS);
+		return exit_if(has(c, F_PROC, CPU_BASED_CR8_STORE_EXITING), EXIT_REASON_CR_ACCESS);
 	case PR_IO:	/* the I/O bitmap has IO_PORT's bit set; it overrides unconditional */
-		return exit_if(has(c, F_PROC, CPU_USE_IO_BITMAPS) ||
-			       has(c, F_PROC, CPU_UNCOND_IO_EXITING), EXIT_REASON_IO_INSTRUCTION);
+		return exit_if(has(c, F_PROC, CPU_BASED_USE_IO_BITMAPS) ||
+			       has(c, F_PROC, CPU_BASED_UNCOND_IO_EXITING),
+			       EXIT_REASON_IO_INSTRUCTION);
 	case PR_RDMSR:	/* the MSR bitmap does not intercept SYSENTER_CS */
-		return exit_if(!has(c, F_PROC, CPU_USE_MSR_BITMAPS), EXIT_REASON_MSR_READ);
+		return exit_if(!has(c, F_PROC, CPU_BASED_USE_MSR_BITMAPS), EXIT_REASON_MSR_READ);
 	case PR_WRMSR:
-		return exit_if(!has(c, F_PROC, CPU_USE_MSR_BITMAPS), EXIT_REASON_MSR_WRITE);
-	case PR_PAUSE: return exit_if(has(c, F_PROC, CPU_PAUSE_EXITING), EXIT_REASON_PAUSE);
+		return exit_if(!has(c, F_PROC, CPU_BASED_USE_MSR_BITMAPS), EXIT_REASON_MSR_WRITE);
+	case PR_PAUSE:
+		return exit_if(has(c, F_PROC, CPU_BASED_PAUSE_EXITING),
+			       EXIT_REASON_PAUSE_INSTRUCTION);
 	case PR_SGDT:
-		return exit_if(has(c, F_PROC2, SEC_DESC_TABLE_EXITING), EXIT_REASON_GDTR_IDTR);
-	case PR_RDRAND: return exit_if(has(c, F_PROC2, SEC_RDRAND_EXITING), EXIT_REASON_RDRAND);
-	case PR_RDSEED: return exit_if(has(c, F_PROC2, SEC_RDSEED_EXITING), EXIT_REASON_RDSEED);
-	case PR_WBINVD: return exit_if(has(c, F_PROC2, SEC_WBINVD_EXITING), EXIT_REASON_WBINVD);
+		return exit_if(has(c, F_PROC2, SECONDARY_EXEC_DESC), EXIT_REASON_GDTR_IDTR);
+	case PR_RDRAND:
+		return exit_if(has(c, F_PROC2, SECONDARY_EXEC_RDRAND_EXITING), EXIT_REASON_RDRAND);
+	case PR_RDSEED:
+		return exit_if(has(c, F_PROC2, SECONDARY_EXEC_RDSEED_EXITING), EXIT_REASON_RDSEED);
+	case PR_WBINVD:
+		return exit_if(has(c, F_PROC2, SECONDARY_EXEC_WBINVD_EXITING), EXIT_REASON_WBINVD);
 	case PR_RDTSCP:	/* #UD unless enabled (26.3); else like RDTSC */
-		if (!has(c, F_PROC2, SEC_ENABLE_RDTSCP))
+		if (!has(c, F_PROC2, SECONDARY_EXEC_ENABLE_RDTSCP))
 			return EXIT_REASON_EXCEPTION_NMI;
-		return exit_if(has(c, F_PROC, CPU_RDTSC_EXITING), EXIT_REASON_RDTSCP);
+		return exit_if(has(c, F_PROC, CPU_BASED_RDTSC_EXITING), EXIT_REASON_RDTSCP);
 	case PR_INVPCID:	/* #UD unless enabled; then "INVLPG exiting" decides */
-		if (!has(c, F_PROC2, SEC_ENABLE_INVPCID))
+		if (!has(c, F_PROC2, SECONDARY_EXEC_ENABLE_INVPCID))
 			return EXIT_REASON_EXCEPTION_NMI;
-		return exit_if(has(c, F_PROC, CPU_INVLPG_EXITING), EXIT_REASON_INVPCID);
+		return exit_if(has(c, F_PROC, CPU_BASED_INVLPG_EXITING), EXIT_REASON_INVPCID);
 	case PR_INT3:
 		return exit_if(has(c, F_EXC, 1u << BP_VECTOR), EXIT_REASON_EXCEPTION_NMI);
-	case PR_HLT: return exit_if(has(c, F_PROC, CPU_HLT_EXITING), EXIT_REASON_HLT);
+	case PR_HLT: return exit_if(has(c, F_PROC, CPU_BASED_HLT_EXITING), EXIT_REASON_HLT);
 	default:
 		return NO_EXIT;
 	}
@@ -420,18 +439,18 @@ static void check_loaded_msr(const struct ctx *c, const struct loaded_msr *m,
 	uint64_t in = has(c, F_ENTRY, m->entry_load) ? o->field_before : o->l1_before;
 
 	GUEST_ASSERT_RULE_EQ(o->value & m->bits, in & m->bits);
-	GUEST_ASSERT_RULE_EQ(vmread(m->guest_field) & m->bits,
+	GUEST_ASSERT_RULE_EQ(vmcs_read(m->guest_field) & m->bits,
 			     has(c, F_EXIT, m->exit_save) ? preq.msr_bits :
 							    o->field_before & m->bits);
 	GUEST_ASSERT_RULE_EQ(rdmsr(m->msr) & m->bits,
-			     has(c, F_EXIT, m->exit_load) ? vmread(m->host_field) & m->bits :
+			     has(c, F_EXIT, m->exit_load) ? vmcs_read(m->host_field) & m->bits :
 							    preq.msr_bits);
 }
 
 /* Checks the probe's value and side effects (26.3 and the entry/exit controls). */
 static void check_value(const struct ctx *c, enum probe p, const struct outcome *o)
 {
-	bool offset = has(c, F_PROC, CPU_USE_TSC_OFFSETTING);
+	bool offset = has(c, F_PROC, CPU_BASED_USE_TSC_OFFSETTING);
 
 	switch (p) {
 	case PR_RDTSC:	/* L2's TSC includes TSC_OFFSET only with "use TSC offsetting" */
@@ -451,15 +470,15 @@ static void check_value(const struct ctx *c, enum probe p, const struct outcome 
 			GUEST_ASSERT_RULE_EQ(o->value, preq.bp_count);
 		break;
 	case PR_NOP:
-		GUEST_ASSERT_RULE_EQ(o->mtf, has(c, F_PROC, CPU_MONITOR_TRAP_FLAG));
+		GUEST_ASSERT_RULE_EQ(o->mtf, has(c, F_PROC, CPU_BASED_MONITOR_TRAP));
 		break;
 	case PR_SPIN:
-		GUEST_ASSERT_RULE_EQ(o->timer, has(c, F_PIN, PIN_PREEMPTION_TIMER));
+		GUEST_ASSERT_RULE_EQ(o->timer, has(c, F_PIN, PIN_BASED_VMX_PREEMPTION_TIMER));
 		/* 25.7.1: "save VMX-preemption timer value" stores 0 at a timer exit. */
 		if (o->timer)
 			GUEST_ASSERT_RULE_EQ(o->timer_value,
-					     has(c, F_EXIT, EXIT_SAVE_PREEMPTION_TIMER) ? 0 :
-											  TIMER_TICKS);
+					     has(c, F_EXIT, VM_EXIT_SAVE_VMX_PREEMPTION_TIMER) ?
+					     0 : TIMER_TICKS);
 		break;
 	case PR_EFER:
 	case PR_PAT:
@@ -485,7 +504,7 @@ static uint64_t *gpr(struct vmx_l2_regs *r, unsigned int index)
 		&r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
 	};
 
-	GUEST_ASSERT_MSG(by_index[index], "L2 used RSP as a probe register");
+	__GUEST_ASSERT(by_index[index], "L2 used RSP as a probe register");
 	return by_index[index];
 }
 
@@ -493,12 +512,13 @@ static uint64_t *gpr(struct vmx_l2_regs *r, unsigned int index)
 static void emulate(struct ctx *c, uint32_t reason)
 {
 	struct vmx_l2_regs *r = &c->v->regs;
-	uint64_t qual = vmread(EXIT_QUALIFICATION);
+	uint64_t qual = vmcs_read(EXIT_QUALIFICATION);
 
 	switch (reason) {
 	case EXIT_REASON_CR_ACCESS:	/* loads wrote the value L2 had: nothing to do */
 		if (CR_QUAL_TYPE(qual) == CR_QUAL_TYPE_MOV_FROM_CR)
-			*gpr(r, CR_QUAL_GPR(qual)) = CR_QUAL_CR(qual) == 3 ? vmread(GUEST_CR3) : 0;
+			*gpr(r, CR_QUAL_GPR(qual)) = CR_QUAL_CR(qual) == 3 ?
+						     vmcs_read(GUEST_CR3) : 0;
 		break;
 	case EXIT_REASON_DR_ACCESS:	/* Table 28-4: bits 11:8 name the GPR */
 		*gpr(r, (qual >> 8) & 0xf) = 0x400;
@@ -522,13 +542,14 @@ static void emulate(struct ctx *c, uint32_t reason)
 /* An exception exit: #BP (a software exception) is skipped, faults resume at the fixup. */
 static void handle_exception(struct outcome *o)
 {
-	uint32_t info = vmread(VM_EXIT_INTR_INFO);
+	uint32_t info = vmcs_read(VM_EXIT_INTR_INFO);
 
 	o->vector = info & INTR_INFO_VECTOR_MASK;
-	if (((info & INTR_INFO_TYPE_MASK) >> INTR_INFO_TYPE_SHIFT) == INTR_TYPE_SOFT_EXCEPTION)
+	if (((info & INTR_INFO_INTR_TYPE_MASK) >> INTR_INFO_INTR_TYPE_SHIFT) ==
+	    INTR_TYPE_SOFT_EXCEPTION)
 		vmx_skip_instruction();
 	else
-		vmwrite(GUEST_RIP, preq.fixup);
+		vmcs_write(GUEST_RIP, preq.fixup);
 }
 
 /*
@@ -539,11 +560,11 @@ static void handle_exception(struct outcome *o)
  */
 static void prepare_loaded_msr(const struct loaded_msr *m, struct outcome *o)
 {
-	uint64_t opposite = (vmread(m->guest_field) & m->bits) ^ m->bits;
+	uint64_t opposite = (vmcs_read(m->guest_field) & m->bits) ^ m->bits;
 
 	wrmsr(m->msr, (rdmsr(m->msr) & ~m->bits) | opposite);
 	preq.msr_bits = opposite;
-	o->field_before = vmread(m->guest_field);
+	o->field_before = vmcs_read(m->guest_field);
 	o->l1_before = rdmsr(m->msr);
 }
 
@@ -555,11 +576,11 @@ static void prepare_loaded_msr(const struct loaded_msr *m, struct outcome *o)
  */
 static void lengthen_starved_slice(uint64_t *last_rip, uint32_t *ticks)
 {
-	uint64_t rip = vmread(GUEST_RIP);
+	uint64_t rip = vmcs_read(GUEST_RIP);
 
 	if (rip == *last_rip && *ticks < MAX_TIMER_TICKS) {
 		*ticks *= 2;
-		vmwrite(VMX_PREEMPTION_TIMER_VALUE, *ticks);
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, *ticks);
 	}
 	*last_rip = rip;
 }
@@ -568,22 +589,22 @@ static void timer_exit(struct outcome *o)
 {
 	o->timer = true;
 	preq.stop_spin = 1;
-	if (vmread(GUEST_ACTIVITY_STATE) == GUEST_ACTIVITY_HLT) {
+	if (vmcs_read(GUEST_ACTIVITY_STATE) == GUEST_ACTIVITY_HLT) {
 		o->hlt_state = true;
-		vmwrite(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
+		vmcs_write(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
 	}
 }
 
 static void prepare_probe(const struct ctx *c, enum probe p, struct outcome *o)
 {
-	bool timer = in_vmcs(c, F_PIN, PIN_PREEMPTION_TIMER);
+	bool timer = in_vmcs(c, F_PIN, PIN_BASED_VMX_PREEMPTION_TIMER);
 
 	preq.probe = p;
 	preq.stop_spin = 0;
 	preq.spin_loops = timer ? SPIN_UNTIL_TIMER : SPIN_LOOPS;
 	/* An HLT nobody intercepts must have the timer to wake it; MTF is kept apart. */
-	preq.skip = p == PR_HLT && ((!in_vmcs(c, F_PROC, CPU_HLT_EXITING) && !timer) ||
-				    in_vmcs(c, F_PROC, CPU_MONITOR_TRAP_FLAG));
+	preq.skip = p == PR_HLT && ((!in_vmcs(c, F_PROC, CPU_BASED_HLT_EXITING) && !timer) ||
+				    in_vmcs(c, F_PROC, CPU_BASED_MONITOR_TRAP));
 	if (p == PR_EFER || p == PR_PAT)
 		prepare_loaded_msr(&loaded_msrs[p == PR_PAT], o);
 }
@@ -591,8 +612,8 @@ static void prepare_probe(const struct ctx *c, enum probe p, struct outcome *o)
 /* Runs one probe in L2 until its VMCALL, collecting what happened on the way. */
 static struct outcome run_probe(struct ctx *c, enum probe p)
 {
-	bool save_timer = in_vmcs(c, F_PIN, PIN_PREEMPTION_TIMER) &&
-			  in_vmcs(c, F_EXIT, EXIT_SAVE_PREEMPTION_TIMER);
+	bool save_timer = in_vmcs(c, F_PIN, PIN_BASED_VMX_PREEMPTION_TIMER) &&
+			  in_vmcs(c, F_EXIT, VM_EXIT_SAVE_VMX_PREEMPTION_TIMER);
 	struct outcome o = { .exit = NO_EXIT };
 	uint32_t ticks = TIMER_TICKS;
 	uint64_t last_rip = 0;
@@ -603,13 +624,13 @@ static struct outcome run_probe(struct ctx *c, enum probe p)
 		uint32_t r = vmx_run(c->vmx, c->v);
 
 		if (r == EXIT_REASON_PREEMPTION_TIMER && !o.timer)
-			o.timer_value = vmread(VMX_PREEMPTION_TIMER_VALUE);
+			o.timer_value = vmcs_read(VMX_PREEMPTION_TIMER_VALUE);
 		if (r == EXIT_REASON_PREEMPTION_TIMER)
 			lengthen_starved_slice(&last_rip, &ticks);
 		/* Software reloads the timer when the exit saved it (25.7.1). */
 		if (save_timer)
-			vmwrite(VMX_PREEMPTION_TIMER_VALUE, ticks);
-		if (r & EXIT_REASON_FAILED_ENTRY) {
+			vmcs_write(VMX_PREEMPTION_TIMER_VALUE, ticks);
+		if (r & EXIT_REASON_FAILED_VMENTRY) {
 			o.entry_failed = true;
 			o.exit = r;
 			done = true;
@@ -629,7 +650,7 @@ static struct outcome run_probe(struct ctx *c, enum probe p)
 			timer_exit(&o);
 			continue;
 		}
-		GUEST_ASSERT_MSG(o.exit == NO_EXIT, "probe %d: exit %u (%s) after exit %u", p, r,
+		__GUEST_ASSERT(o.exit == NO_EXIT, "probe %d: exit %u (%s) after exit %u", p, r,
 				 vmx_exit_reason_name(r), o.exit);
 		o.exit = r;
 		if (r == EXIT_REASON_EXCEPTION_NMI)
@@ -637,21 +658,31 @@ static struct outcome run_probe(struct ctx *c, enum probe p)
 		else
 			emulate(c, r);
 	}
-	GUEST_ASSERT_MSG(done, "probe %d: more than %d exits", p, MAX_EXITS_PER_PROBE);
+	__GUEST_ASSERT(done, "probe %d: more than %d exits", p, MAX_EXITS_PER_PROBE);
 	if (ticks != TIMER_TICKS)
-		vmwrite(VMX_PREEMPTION_TIMER_VALUE, TIMER_TICKS);
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, TIMER_TICKS);
 	return o;
+}
+
+static bool vcpu_has_insn(enum insn insn)
+{
+	switch (insn) {
+	case INSN_RDRAND: return this_cpu_has(X86_FEATURE_RDRAND);
+	case INSN_RDSEED: return this_cpu_has(X86_FEATURE_RDSEED);
+	case INSN_INVPCID: return this_cpu_has(X86_FEATURE_INVPCID);
+	default: return true;
+	}
 }
 
 static bool probe_usable(const struct ctx *c, enum probe p)
 {
 	switch (p) {
-	case PR_RDRAND: return this_cpu_has(1, CPUID_ECX, CPUID_1_ECX_RDRAND);
-	case PR_RDSEED: return this_cpu_has(7, CPUID_EBX, CPUID_7_EBX_RDSEED);
-	case PR_INVPCID: return this_cpu_has(7, CPUID_EBX, CPUID_7_EBX_INVPCID);
+	case PR_RDRAND: return vcpu_has_insn(INSN_RDRAND);
+	case PR_RDSEED: return vcpu_has_insn(INSN_RDSEED);
+	case PR_INVPCID: return vcpu_has_insn(INSN_INVPCID);
 	case PR_EFER:	/* L2's accesses must not exit: checked through the bitmap */
 	case PR_PAT:
-		return in_vmcs(c, F_PROC, CPU_USE_MSR_BITMAPS);
+		return in_vmcs(c, F_PROC, CPU_BASED_USE_MSR_BITMAPS);
 	default: return true;
 	}
 }
@@ -662,12 +693,12 @@ static void check_outcome(const struct ctx *c, enum probe p, const struct outcom
 
 	if (p == PR_RDPMC) {	/* not exiting: it executes or faults, never exits as RDPMC */
 		GUEST_ASSERT_RULE_EQ(o->exit == EXIT_REASON_RDPMC,
-				     has(c, F_PROC, CPU_RDPMC_EXITING));
+				     has(c, F_PROC, CPU_BASED_RDPMC_EXITING));
 	} else if (p == PR_HLT && preq.skip) {
 		GUEST_ASSERT_EQ(o->exit, NO_EXIT);
 	} else {
 		if (o->exit != want)
-			GUEST_PRINTF("probe %d: exit %u (%s), the controls say %u (%s)", p,
+			GUEST_PRINTF("probe %d: exit %u (%s), the controls say %u (%s)\n", p,
 				     o->exit, vmx_exit_reason_name(o->exit), want,
 				     vmx_exit_reason_name(want));
 		GUEST_ASSERT_RULE_EQ(o->exit, want);
@@ -684,8 +715,8 @@ static void check_outcome(const struct ctx *c, enum probe p, const struct outcom
 static void check_l1_view(void)
 {
 	GUEST_ASSERT(rdtsc() < TSC_OFFSET_VALUE);
-	GUEST_ASSERT(!(read_cr0() & CR0_SHADOWED));
-	GUEST_ASSERT(!(read_cr4() & CR4_SHADOWED));
+	GUEST_ASSERT(!(get_cr0() & CR0_SHADOWED));
+	GUEST_ASSERT(!(get_cr4() & CR4_SHADOWED));
 }
 
 /* Runs every probe and checks it; returns false if the VM entry failed (checked). */
@@ -699,7 +730,7 @@ static bool run_cycle(struct ctx *c)
 		o = run_probe(c, p);
 		check_l1_view();
 		/* 27.3.1.1: with "IA-32e mode guest" 0, a 64-bit CS fails the entry. */
-		GUEST_ASSERT_RULE_EQ(o.entry_failed, !has(c, F_ENTRY, ENTRY_IA32E_MODE));
+		GUEST_ASSERT_RULE_EQ(o.entry_failed, !has(c, F_ENTRY, VM_ENTRY_IA32E_MODE));
 		if (o.entry_failed) {
 			GUEST_ASSERT_RULE_EQ(EXIT_REASON_BASIC(o.exit), EXIT_REASON_INVALID_STATE);
 			return false;
@@ -721,12 +752,12 @@ static const char *row_problem(const struct ctx *c, const struct row *r)
 	};
 	const struct vmx_caps *caps = c->vmx->caps;
 
-	if ((r->cpuid1_ecx && !this_cpu_has(1, CPUID_ECX, r->cpuid1_ecx)) ||
-	    (r->cpuid7_ebx && !this_cpu_has(7, CPUID_EBX, r->cpuid7_ebx)))
+	if (!vcpu_has_insn(r->insn))
 		return "the vCPU lacks the instruction the probe needs (CPUID)";
 	if (r->field > F_ENTRY)
 		return NULL;	/* exception bitmap and CR masks: every bit is free */
-	if (r->field == F_PROC2 && !vmx_ctl_allowed1(caps, VMX_CTL_PROC, CPU_ACTIVATE_SECONDARY))
+	if (r->field == F_PROC2 &&
+	    !vmx_ctl_allowed1(caps, VMX_CTL_PROC, CPU_BASED_ACTIVATE_SECONDARY_CONTROLS))
 		return "no secondary controls";
 	/* The bit must be free both ways (SDM Vol. 3C A.3-A.5). */
 	if (!vmx_ctl_allowed1(caps, ctl[r->field], r->bit))
@@ -758,7 +789,7 @@ static bool toggle_valid(const struct ctx *c, const struct row *r)
 static void toggle(struct ctx *c, const struct row *r)
 {
 	c->f[r->field] ^= r->bit;
-	vmwrite(field_encoding[r->field], c->f[r->field]);
+	vmcs_write(field_encoding[r->field], c->f[r->field]);
 	if (!guest_inverted)
 		c->model[r->field] = c->f[r->field];
 }
@@ -766,29 +797,29 @@ static void toggle(struct ctx *c, const struct row *r)
 static void read_controls(struct ctx *c)
 {
 	for (int f = 0; f < NR_FIELDS; f++)
-		c->model[f] = c->f[f] = vmread(field_encoding[f]);
+		c->model[f] = c->f[f] = vmcs_read(field_encoding[f]);
 }
 
 static void setup(struct ctx *c)
 {
 	const struct l2_setup s = {
-		.mode = L2_LONG_MODE, .entry = l2_main, .proc = CPU_ACTIVATE_SECONDARY,
+		.mode = L2_LONG_MODE, .entry = l2_main,
+		.proc = CPU_BASED_ACTIVATE_SECONDARY_CONTROLS,
 	};
 
 	c->vmx = vmx_enable();
 	c->rng = plan.seed | 1;
-	guest_set_exception_handler(BP_VECTOR, l2_bp_handler);
-	preq.cr3 = read_cr3();
+	preq.cr3 = get_cr3();
 	vmx_intercept_io(c->vmx, IO_PORT, true);
-	c->other = vmx_vmcs_create(c->vmx, &s);
-	c->v = vmx_vmcs_create(c->vmx, &s);
-	vmwrite(TSC_OFFSET, TSC_OFFSET_VALUE);
-	vmwrite(VMX_PREEMPTION_TIMER_VALUE, TIMER_TICKS);
-	vmwrite(CR0_READ_SHADOW, vmread(GUEST_CR0) | CR0_SHADOWED);
-	vmwrite(CR4_READ_SHADOW, vmread(GUEST_CR4) | CR4_SHADOWED);
+	c->other = l2_vmcs_create(c->vmx, &s);
+	c->v = l2_vmcs_create(c->vmx, &s);
+	vmcs_write(TSC_OFFSET, TSC_OFFSET_VALUE);
+	vmcs_write(VMX_PREEMPTION_TIMER_VALUE, TIMER_TICKS);
+	vmcs_write(CR0_READ_SHADOW, vmcs_read(GUEST_CR0) | CR0_SHADOWED);
+	vmcs_write(CR4_READ_SHADOW, vmcs_read(GUEST_CR4) | CR4_SHADOWED);
 	/* A secondary control is on by default, so "activate secondary controls" shows. */
-	if (vmx_has_proc2(c->vmx->caps, SEC_ENABLE_RDTSCP))
-		vmwrite(SECONDARY_VM_EXEC_CONTROL, SEC_ENABLE_RDTSCP);
+	if (vmx_has_proc2(c->vmx->caps, SECONDARY_EXEC_ENABLE_RDTSCP))
+		vmcs_write(SECONDARY_VM_EXEC_CONTROL, SECONDARY_EXEC_ENABLE_RDTSCP);
 	read_controls(c);
 }
 
@@ -807,23 +838,23 @@ static void event_vmptrld(struct ctx *c)
 	struct ctx other = *c;
 
 	other.v = c->other;
-	vmx_vmcs_load(c->vmx, c->other);
+	l2_vmcs_load(c->vmx, c->other);
 	read_controls(&other);
 	GUEST_ASSERT_EQ(run_probe(&other, PR_NOP).exit, NO_EXIT);
-	vmx_vmcs_load(c->vmx, c->v);
+	l2_vmcs_load(c->vmx, c->v);
 }
 
 /* VMCLEAR (and VMXOFF/VMXON): KVM frees or rebuilds vmcs02; VMLAUNCH follows. */
 static void event_vmclear(struct ctx *c, bool vmxoff_too)
 {
-	vmx_vmcs_clear(c->vmx, c->v);
-	vmx_vmcs_clear(c->vmx, c->other);
+	l2_vmcs_clear(c->vmx, c->v);
+	l2_vmcs_clear(c->vmx, c->other);
 	if (vmxoff_too) {
-		GUEST_ASSERT_EQ(vmxoff(), VMX_OK);
+		GUEST_ASSERT_EQ(__vmxoff(), 0);
 		c->vmx->current = NULL;
-		GUEST_ASSERT_EQ(vmxon(c->vmx->vmxon_pa), VMX_OK);
+		GUEST_ASSERT_EQ(vmxon(c->vmx->vmxon_pa), 0);
 	}
-	vmx_vmcs_load(c->vmx, c->v);
+	l2_vmcs_load(c->vmx, c->v);
 }
 
 static void do_event(struct ctx *c)
@@ -859,7 +890,7 @@ static void l1_toggle(void)
 	if (r->needs_pin | r->toggle_pin) {	/* first, outside the measured toggles */
 		c.f[F_PIN] |= r->needs_pin | r->toggle_pin;
 		c.model[F_PIN] = c.f[F_PIN];
-		vmwrite(PIN_BASED_VM_EXEC_CONTROL, c.f[F_PIN]);
+		vmcs_write(PIN_BASED_VM_EXEC_CONTROL, c.f[F_PIN]);
 	}
 	for (int i = 0; i < 2; i++) {	/* away from the default, and back */
 		toggle(&c, r);
@@ -893,7 +924,7 @@ static void l1_walk(void)
 			run_cycle(&c);
 		}
 	}
-	GUEST_PRINTF("%u probes checked", c.probes_checked);
+	GUEST_PRINTF("%u probes checked\n", c.probes_checked);
 	vmx_disable(c.vmx);
 	GUEST_DONE();
 }
@@ -902,9 +933,12 @@ static void l1_walk(void)
 
 static void run_plan(void *l1_code, const struct plan *p)
 {
-	struct kvm_vcpu *vcpu = vm_add_vcpu(vm_create(), l1_code);
+	struct kvm_vcpu *vcpu = l1_vm_create(l1_code, 0);
 	struct ucall uc;
 	int cpu;
+
+	/* L2 shares L1's IDT: its #BP, when let through, ends in this handler. */
+	vm_install_exception_handler(vcpu->vm, BP_VECTOR, l2_bp_handler);
 
 	/*
 	 * L1's TSC starts far below TSC_OFFSET_VALUE, whatever the host's uptime
@@ -915,14 +949,15 @@ static void run_plan(void *l1_code, const struct plan *p)
 	plan = *p;
 	sync_global_to_guest(vcpu->vm, plan);
 	while (vcpu_run_ucall(vcpu, &uc) == UCALL_SYNC) {
-		TEST_ASSERT_EQ(uc.args[0], STAGE_EVENT);
+		TEST_ASSERT_EQ(uc.args[1], STAGE_EVENT);
 		if (plan.event == EV_MIGRATE) {
 			vcpu = vm_migrate(vcpu, RESTORE_SREGS2);
 		} else {
 			cpu = vcpu_thread_move_cpu();
-			test_diag("vCPU thread on host CPU %d", cpu);
+			ksft_print_msg("vCPU thread on host CPU %d\n", cpu);
 		}
 	}
+	kvm_vm_free(vcpu->vm);
 }
 
 static int row_index(const char *name)
@@ -945,9 +980,9 @@ static void test_walk(const struct scenario *s)
 {
 	int event = (intptr_t)s->arg;
 
-	test_diag("seed %llu (--seed to reproduce)", (unsigned long long)opt_seed);
+	ksft_print_msg("seed %llu (--seed to reproduce)\n", (unsigned long long)opt_seed);
 	if (event == EV_MIGRATE)
-		TEST_REQUIRE(kvm_check_cap(KVM_CAP_NESTED_STATE), "KVM lacks KVM_CAP_NESTED_STATE");
+		__TEST_REQUIRE(kvm_has_cap(KVM_CAP_NESTED_STATE), "KVM lacks KVM_CAP_NESTED_STATE");
 	run_plan(l1_walk, &(struct plan){ .row = -1, .seed = opt_seed, .event = event,
 		 .steps = event == EV_NONE ? opt_steps : EVENT_STEPS });
 }
@@ -1015,26 +1050,75 @@ static const struct scenario scenarios[] = {
 	WALK("walk_cpu_move", EV_CPU_MOVE, "random walk with the vCPU thread moved between CPUs"),
 };
 
+/* The test's own options, which the scenario harness does not know. */
+struct test_option {
+	const char *name;
+	const char *help;
+	bool (*parse)(const char *arg);
+};
+
 static const struct test_option options[] = {
 	{ "seed", "seed of the random walks (default 1)", parse_seed },
 	{ "steps", "steps of the plain random walk (default 60; a soak: thousands)", parse_steps },
-	{ NULL },
 };
+
+/*
+ * Takes "--NAME ARG" or "--NAME=ARG" of an option of ours at argv[*i]; -1
+ * if it is not one, 0 if it is valid, else the exit code (2).
+ */
+static int take_option(int argc, char **argv, int *i)
+{
+	for (unsigned int n = 0; n < ARRAY_SIZE(options); n++) {
+		const char *o = options[n].name, *a = argv[*i], *arg;
+		size_t len = strlen(o);
+
+		if (strncmp(a, "--", 2) || strncmp(a + 2, o, len) ||
+		    (a[len + 2] && a[len + 2] != '='))
+			continue;
+		if (a[len + 2] == '=')
+			arg = a + len + 3;
+		else if (*i + 1 < argc)
+			arg = argv[++*i];
+		else
+			arg = NULL;
+		if (!arg)
+			fprintf(stderr, "%s: --%s needs an argument\n", argv[0], o);
+		else if (!options[n].parse(arg))
+			fprintf(stderr, "%s: --%s %s: invalid\n", argv[0], o, arg);
+		else
+			return 0;
+		return 2;
+	}
+	return -1;
+}
 
 int main(int argc, char **argv)
 {
-	static const struct test_suite suite = {
-		.name = "nested_controls_test",
-		.requirements = vmx_requirement_problem,
-		.scenarios = scenarios,
-		.nr_scenarios = ARRAY_SIZE(scenarios),
-		.options = options,
-	};
-
 	unsigned int toggles = 0;
+	int nargs = 1, ret;
+	bool help = false;
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(scenarios); i++)
 		toggles += scenarios[i].run == test_toggle && row_index(scenarios[i].arg) >= 0;
 	TEST_ASSERT(toggles == NR_ROWS, "every row needs its own TOGGLE() scenario");
-	return test_main(&suite, argc, argv);
+
+	/* Ours out, the rest to the scenario harness (argv keeps its NULL end). */
+	for (int i = 1; i < argc; i++) {
+		ret = take_option(argc, argv, &i);
+		if (ret > 0)
+			return ret;
+		if (ret < 0) {
+			help |= !strcmp(argv[i], "-h");
+			argv[nargs++] = argv[i];
+		}
+	}
+	argv[nargs] = NULL;
+	ret = scenario_main(scenarios, ARRAY_SIZE(scenarios), vmx_requirements, nargs, argv);
+	if (help) {
+		printf("Options of this test:\n");
+		for (unsigned int n = 0; n < ARRAY_SIZE(options); n++)
+			printf("  --%s ARG%*s%s\n", options[n].name,
+			       (int)(14 - strlen(options[n].name)), "", options[n].help);
+	}
+	return ret;
 }
