@@ -5,56 +5,21 @@
 #   make -C tools/testing/selftests TARGETS=<dir> run_tests
 # (lib.mk then provides all/run_tests/install/clean and KHDR_INCLUDES).
 
-# Every x86/*_test.c is a test.  Those in UPSTREAM_TESTS are built on the
-# KVM selftests library and the kselftest harness (lib/upstream.mk) with our
-# extensions of them (UP_EXT_SRCS); the others on lib/, all of whose other
-# sources are in that library.
+# Every x86/*_test.c is a test, built on the KVM selftests library and the
+# kselftest harness (lib/upstream.mk) with our extensions of them:
+# UP_EXT_SRCS, linked into every test, and NESTED_LIB_SRCS, the nested
+# virtualization library libnested.a, from which a test links what it uses.
 TESTS := $(sort $(patsubst x86/%.c,%,$(wildcard x86/*_test.c)))
-UPSTREAM_TESTS := vmx_vmcall_test
-UP_EXT_SRCS := lib/self_check.c
-UP_EXT_SRCS += lib/memslot_compat.c
-UP_EXT_SRCS += lib/scenario_runner.c
-UP_EXT_SRCS += lib/known_failures.c
-# Tests ported to the library, and our extensions of it, one a line:
-# NESTED_LIB_SRCS make libnested.a, the nested-virtualization library.
-NESTED_LIB_SRCS += lib/page_table.c
-NESTED_LIB_SRCS += lib/x86/l1_memory.c
-NESTED_LIB_SRCS += lib/x86/l1_vm.c
-NESTED_LIB_SRCS += lib/x86/vmx_caps.c
-NESTED_LIB_SRCS += lib/x86/vmx_requirements.c
-NESTED_LIB_SRCS += lib/x86/vmx_l2_setup.c
-NESTED_LIB_SRCS += lib/x86/vmx_l2_run.c
-NESTED_LIB_SRCS += lib/x86/vmx_l2_entry.S
-NESTED_LIB_SRCS += lib/x86/l2_paging.c
-NESTED_LIB_SRCS += lib/x86/l2_agent.c
-NESTED_LIB_SRCS += lib/x86/l2_agent_code.S
-NESTED_LIB_SRCS += lib/x86/l2_env.c
-NESTED_LIB_SRCS += lib/x86/l1_32_host.c
-UPSTREAM_TESTS += vmx_smoke_test
-UPSTREAM_TESTS += guest_smoke_test
-UPSTREAM_TESTS += nested_pae_l1_test
-UPSTREAM_TESTS += nested_tlb_test
-UPSTREAM_TESTS += nested_ept_fault_test
-UPSTREAM_TESTS += nested_pdptr_test
-UPSTREAM_TESTS += vmx_modes_test
-UPSTREAM_TESTS += nested_controls_test
-# The framework the unported tests still use (lib/legacy, include/legacy);
-# page_table.c and known_failures.c serve both.
-LIB_SRCS := lib/page_table.c lib/known_failures.c \
-	$(sort $(wildcard lib/legacy/*.c lib/legacy/x86/*.c lib/legacy/x86/*.S))
+UP_EXT_SRCS := lib/self_check.c lib/memslot_compat.c lib/scenario_runner.c \
+	lib/known_failures.c
+NESTED_LIB_SRCS := lib/page_table.c lib/x86/l1_memory.c lib/x86/l1_vm.c \
+	lib/x86/vmx_caps.c lib/x86/vmx_requirements.c lib/x86/vmx_l2_setup.c \
+	lib/x86/vmx_l2_run.c lib/x86/vmx_l2_entry.S lib/x86/l2_paging.c lib/x86/l2_agent.c \
+	lib/x86/l2_agent_code.S lib/x86/l2_env.c lib/x86/l1_32_host.c
 
 # The kselftest timeout of each test binary: the binaries budget their scenarios by it.
 SETTINGS_TIMEOUT := $(shell sed -n 's/^timeout=\([0-9][0-9]*\)$$/\1/p' settings)
 
-# Guest code must not use the red zone (exceptions push onto the stack) nor
-# a stack protector (no TLS in guests); the image is linked at fixed
-# addresses and copied into guest memory as it is (lib/kvm_vm.c).
-NST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
-	      -fno-stack-protector -fno-pie -mno-red-zone -fno-omit-frame-pointer \
-	      -fno-strict-aliasing -D_GNU_SOURCE -Iinclude/legacy -Iinclude -Ilib/legacy \
-	      -DNST_SETTINGS_TIMEOUT=$(SETTINGS_TIMEOUT)
-NST_LDFLAGS := -static -no-pie -pthread
-NST_LDLIBS := -lnuma
 LD ?= ld
 OBJCOPY ?= objcopy
 
@@ -73,14 +38,11 @@ ifneq ($(wildcard ../lib.mk),)
 TEST_GEN_PROGS := $(addprefix x86/,$(TESTS))
 TEST_FILES := settings config
 # lib.mk's clean removes only the programs: the objects and their
-# dependency files too (recursive: LIB_OBJS is defined below).
-EXTRA_CLEAN = $(LIB_OBJS) $(LIB_OBJS:.o=.d) $(TEST_GEN_PROGS:=.o) $(TEST_GEN_PROGS:=.d) \
-	      $(L1_32_LIB_OBJS) $(L1_32_LIB_OBJS:.o=.d) $(OUTPUT)/l1_32 \
+# dependency files too (recursive: the variables are defined below).
+EXTRA_CLEAN = $(L1_32_LIB_OBJS) $(L1_32_LIB_OBJS:.o=.d) $(OUTPUT)/l1_32 \
 	      $(foreach t,$(L1_32_TESTS),$(OUTPUT)/x86/$(t).l1_32.elf $(OUTPUT)/x86/$(t).l1_32.bin \
 		$(OUTPUT)/x86/$(t).l1_32_image.o) $(UP_OUT)
 include ../lib.mk
-
-CFLAGS += $(NST_CFLAGS) $(KHDR_INCLUDES)
 else
 # ---- standalone ----
 # kselftest's selftests/Makefile exports BUILD and KHDR_INCLUDES to each
@@ -93,8 +55,6 @@ $(error $(CURDIR) has no ../lib.mk: inside a kernel tree, copy this folder to to
 endif
 OUTPUT ?= $(CURDIR)/build
 CC ?= gcc
-CFLAGS ?=
-CFLAGS += $(NST_CFLAGS)
 # Under the build folder by default, so that nothing lands in the work tree.
 INSTALL_PATH ?= $(OUTPUT)/install
 TEST_GEN_PROGS := $(addprefix $(OUTPUT)/x86/,$(TESTS))
@@ -125,13 +85,12 @@ install: all
 # there, then each of its folders that is left empty, deepest first (a
 # reverse sort puts a folder after everything below it).  The default
 # build/ is the project's own and goes as a whole.
-BUILT = $(TEST_GEN_PROGS) $(TEST_GEN_PROGS:=.o) $(TEST_GEN_PROGS:=.d) $(TEST_LIST) \
-	$(LIB_OBJS) $(LIB_OBJS:.o=.d) $(L1_32_LIB_OBJS) $(L1_32_LIB_OBJS:.o=.d) $(L1_32_VMX_DEFS) $(L1_32_LDS) \
+BUILT = $(TEST_GEN_PROGS) $(TEST_LIST) \
+	$(L1_32_LIB_OBJS) $(L1_32_LIB_OBJS:.o=.d) $(L1_32_VMX_DEFS) $(L1_32_LDS) \
 	$(foreach t,$(L1_32_TESTS),$(OUTPUT)/x86/$(t).l1_32.elf $(OUTPUT)/x86/$(t).l1_32.bin \
 		$(OUTPUT)/x86/$(t).l1_32_image.o $(OUTPUT)/l1_32/x86/$(t).l1_32.o \
 		$(OUTPUT)/l1_32/x86/$(t).l1_32.d) \
-	$(UNIT_BINS) $(UNIT_BINS:=.o) $(UNIT_BINS:=.d) $(OUTPUT)/unit/stubs.o $(OUTPUT)/unit/stubs.d \
-	$(UNIT_FAKES) \
+	$(UNIT_BINS) $(UNIT_OBJS) $(UNIT_OBJS:.o=.d) $(UNIT_FAKES) \
 	$(if $(filter file,$(origin INSTALL_PATH)),$(INSTALLED))
 
 clean:
@@ -148,36 +107,12 @@ endif
 .PHONY: all run_tests install clean FORCE
 endif
 
-LIB_OBJS := $(patsubst %.S,$(OUTPUT)/%.o,$(LIB_SRCS:%.c=$(OUTPUT)/%.o))
-
-$(OUTPUT)/lib/%.o: lib/%.c
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
-
-$(OUTPUT)/lib/%.o: lib/%.S
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
-
-# These replace libc's: the compiler must not turn their loops into calls to themselves.
-$(OUTPUT)/lib/legacy/string_override.o: CFLAGS += -ffreestanding -fno-builtin \
-	-fno-tree-loop-distribute-patterns
-
-$(OUTPUT)/x86/%.o: x86/%.c
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
-
-LIB_TEST_PROGS := $(filter-out $(addprefix %/,$(UPSTREAM_TESTS)),$(TEST_GEN_PROGS))
-UP_TEST_PROGS := $(filter $(addprefix %/,$(UPSTREAM_TESTS)),$(TEST_GEN_PROGS))
-
-$(LIB_TEST_PROGS): $(OUTPUT)/x86/%: $(OUTPUT)/x86/%.o $(LIB_OBJS)
-	$(CC) $(NST_LDFLAGS) -o $@ $^ $(NST_LDLIBS)
-
 include lib/upstream.mk
 
 # The runner budgets a test by the timeout in settings.
 $(UP_OUT)/ext/lib/scenario_runner.o: UP_CFLAGS += -DNST_SETTINGS_TIMEOUT=$(SETTINGS_TIMEOUT)
 
-$(UP_TEST_PROGS): $(OUTPUT)/x86/%: $(UP_OUT)/x86/%.o $(UP_EXT_OBJS) $(NESTED_LIB) \
+$(TEST_GEN_PROGS): $(OUTPUT)/x86/%: $(UP_OUT)/x86/%.o $(UP_EXT_OBJS) $(NESTED_LIB) \
 		  $(UP_LIB_OBJS) $(UP_LIB_STRING_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(UP_LDFLAGS) -o $@ $^ $(UP_LDLIBS)
@@ -249,21 +184,33 @@ $(OUTPUT)/x86/%.l1_32_image.o: $(OUTPUT)/x86/%.l1_32.bin
 $(foreach t,$(L1_32_TESTS),$(eval $(OUTPUT)/x86/$(t): $(OUTPUT)/x86/$(t).l1_32_image.o))
 
 # ---- the project's own checks (standalone only) ----
-UNIT_TESTS := page_table_test guest_print_test ktap_test scenario_test
+# Host builds of the suite's own code, checked by unit/*_test.c with the
+# kselftest reporting (kselftest.h): the page-table builder, and the 32-bit
+# L1's formatter (with its ucall_common.h from include/x86_32).
+UNIT_TESTS := page_table_test guest_print_test
 UNIT_BINS := $(addprefix $(OUTPUT)/unit/,$(UNIT_TESTS))
-UNIT_LIB_OBJS := $(addprefix $(OUTPUT)/lib/,page_table.o known_failures.o) \
-	$(addprefix $(OUTPUT)/lib/legacy/,guest_print.o ktap.o scenario.o test_util.o)
+UNIT_OBJS := $(UNIT_BINS:=.o) $(addprefix $(OUTPUT)/unit/,unit.o lib/page_table.o \
+	lib/x86_32/guest_print.o)
+UNIT_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE -MMD -MP \
+	-I$(UP_SELFTESTS) -Iinclude
+$(OUTPUT)/unit/guest_print_test.o $(OUTPUT)/unit/lib/x86_32/guest_print.o: \
+	UNIT_CFLAGS += -iquote include/x86_32
 
-$(OUTPUT)/unit/%.o: unit/%.c
+$(OUTPUT)/unit/%.o: unit/%.c $(UP_FEATURES)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(UNIT_CFLAGS) -c -o $@ $<
 
-$(OUTPUT)/unit/%: $(OUTPUT)/unit/%.o $(UNIT_LIB_OBJS) $(OUTPUT)/unit/stubs.o
+$(OUTPUT)/unit/lib/%.o: lib/%.c $(UP_FEATURES)
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) -c -o $@ $<
+
+$(OUTPUT)/unit/page_table_test: $(OUTPUT)/unit/lib/page_table.o
+$(OUTPUT)/unit/guest_print_test: $(OUTPUT)/unit/lib/x86_32/guest_print.o
+$(UNIT_BINS): $(OUTPUT)/unit/%: $(OUTPUT)/unit/%.o $(OUTPUT)/unit/unit.o
 	$(CC) -no-pie -o $@ $^
 
-# unit/self_check_test.sh and unit/scenario_harness_test.sh drive these
-# harness tests, which run no VM.
-UNIT_FAKES := $(OUTPUT)/unit/self_check_fake $(OUTPUT)/unit/scenario_fake
+# unit/scenario_harness_test.sh drives this harness test, which runs no VM.
+UNIT_FAKES := $(OUTPUT)/unit/scenario_fake
 
 $(UP_OUT)/unit/%.o: unit/%.c $(UP_FEATURES)
 	@mkdir -p $(dir $@)
@@ -273,7 +220,7 @@ $(UNIT_FAKES): $(OUTPUT)/unit/%: $(UP_OUT)/unit/%.o $(UP_EXT_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(UP_LDFLAGS) -o $@ $^ $(UP_LDLIBS)
 
--include $(patsubst $(OUTPUT)/unit/%,$(UP_OUT)/unit/%.d,$(UNIT_FAKES))
+-include $(patsubst $(OUTPUT)/unit/%,$(UP_OUT)/unit/%.d,$(UNIT_FAKES)) $(UNIT_OBJS:.o=.d)
 
 unit: $(UNIT_BINS) $(UNIT_FAKES) all
 	OUTPUT=$(OUTPUT) unit/run.sh $(UNIT_BINS)
@@ -313,4 +260,4 @@ check: unit lab-unit lab-selftest lab-rehearsal
 .PHONY: unit vmtest lab-unit lab-selftest lab-rehearsal check
 .SECONDARY:
 
--include $(LIB_OBJS:.o=.d) $(LIB_TEST_PROGS:=.d) $(L1_32_LIB_OBJS:.o=.d)
+-include $(L1_32_LIB_OBJS:.o=.d)

@@ -40,9 +40,6 @@ const struct known_bug *known_failure_bug(const char *test, const char *scenario
  * kernel, else NULL (also with NST_RUN_KNOWN_CRASHES=1).
  */
 const struct known_bug *known_crash_bug(const char *test, const char *scenario);
-/* The same as a reason for the old framework's runner ("KVM bug ID (seen on ...): ..."). */
-const char *known_failure(const char *test, const char *scenario);
-const char *known_crash(const char *test, const char *scenario);
 /* Replaces the suite's table with @n rows of @table (for the runner's unit tests). */
 void known_failures_use(const struct known_failure *table, unsigned int n);
 /* True if a kernel release (uname -r) is at least @version ("major.minor[.patch]"). */

@@ -76,15 +76,4 @@ do {										\
 		    scenario_inverted() ? "inverted" : "normal", (unsigned long)__rg); \
 } while (0)
 
-/*
- * For self_check_harness.h, until its tests are tables of scenarios: runs
- * @fn(@arg) in a child process with guest_inverted set to @inverted, its
- * stderr passed through and searched for RULE_ASSERT_TAG.  Returns the wait
- * status; *@rule_failed tells whether a rule assertion failed.
- */
-int self_check_run_once(void (*fn)(void *arg), void *arg, bool inverted, bool *rule_failed);
-
-/* Parses NST_SCENARIO_TIMEOUT for self_check_harness.h; @fallback when it is unset. */
-int self_check_timeout(int fallback);
-
 #endif /* SELFTEST_KVM_SELF_CHECK_H */

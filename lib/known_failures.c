@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The table of known KVM failures (see known_failures.h and README.md).
- * libc only: both the old framework (lib/legacy) and the tests on the KVM
- * selftests library link it while the tests move over.
+ * libc only: the scenario runner and its unit tests link it.
  */
 #include <fnmatch.h>
 #include <stdio.h>
@@ -150,25 +149,4 @@ const struct known_bug *known_crash_bug(const char *test, const char *scenario)
 	if (run && !strcmp(run, "1"))
 		return NULL;
 	return find(test, scenario, true);
-}
-
-static const char *describe(const struct known_bug *bug)
-{
-	static char reason[512];
-
-	if (!bug)
-		return NULL;
-	snprintf(reason, sizeof(reason), "KVM bug %s (seen on %s): %s", bug->id, bug->seen,
-		 bug->summary);
-	return reason;
-}
-
-const char *known_failure(const char *test, const char *scenario)
-{
-	return describe(known_failure_bug(test, scenario));
-}
-
-const char *known_crash(const char *test, const char *scenario)
-{
-	return describe(known_crash_bug(test, scenario));
 }

@@ -2,8 +2,7 @@
 #
 # The KVM selftests library (tools/testing/selftests/kvm) and the kselftest
 # harness, built from a kernel tree into $(OUTPUT)/upstream/ and linked
-# statically into the tests listed in UPSTREAM_TESTS.  The tree is, in this
-# order:
+# statically into the tests.  The tree is, in this order:
 #   - inside a kernel tree (../lib.mk exists): that tree, with the headers
 #     kselftest installed (KHDR_INCLUDES);
 #   - KSRC=DIR: the kernel tree DIR, after "make -C DIR headers";
@@ -134,4 +133,4 @@ $(UP_OUT)/x86/%.o: x86/%.c $(UP_FEATURES)
 	$(CC) $(UP_CFLAGS) -c -o $@ $<
 
 -include $(UP_LIB_OBJS:.o=.d) $(UP_LIB_STRING_OBJS:.o=.d) $(UP_EXT_OBJS:.o=.d) $(NESTED_LIB_OBJS:.o=.d) \
-	$(addprefix $(UP_OUT)/x86/,$(UPSTREAM_TESTS:=.d))
+	$(addprefix $(UP_OUT)/x86/,$(TESTS:=.d))

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Unit tests of the guest formatter against the C library's. */
+/* Unit tests of the 32-bit L1's formatter (lib/x86_32/guest_print.c) against the C library's. */
 #include <stdint.h>
 #include <string.h>
 
-#include "guest_print.h"
+#include "ucall_common.h"
 #include "unit.h"
 
 #define SAME(fmt, ...)								\
@@ -26,6 +26,7 @@ static bool integers(void)
 	SAME("%ld %lu", -9223372036854775807l - 1, 18446744073709551615ul);
 	SAME("%lld %llu", -5ll, 5ull);
 	SAME("%x %X %lx %llx", 0xabcu, 0xabcu, 0xdeadbeeful, 0xfeedfacecafebeefull);
+	SAME("%#x %#lx", 0xabcu, 0x8000000000000031ul);
 	SAME("%hhd %hhu %hd %hu", 200, 200, 70000, 70000);
 	SAME("%zu", (size_t)12345);
 	return true;

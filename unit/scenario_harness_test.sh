@@ -134,8 +134,8 @@ go -h
 [ $rc = 4 ] && has -- '--self-check' && has 'NST_TEST_TIMEOUT' && has 'include test'
 check "help_shows_the_runner_and_the_harness_options" $?
 
-# The budget's default is kselftest's timeout, as lib/scenario_runner.c
-# knows it without the old framework's -DNST_SETTINGS_TIMEOUT.
+# The budget's default is kselftest's timeout, from settings through the
+# Makefile (-DNST_SETTINGS_TIMEOUT).
 settings=$(sed -n 's/^timeout=\([0-9]*\)$/\1/p' "$top/settings")
 go -h
 echo "$out" | tr '\n' ' ' | grep -q "budget, default $settings s"

@@ -1,15 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Host-only unit tests of the library: a table of checks, each reported as
- * one KTAP result by the library's own KTAP producer.
+ * Host-only unit tests of the suite's own code: a table of checks, each
+ * reported as one kselftest result.
  */
-#ifndef NST_UNIT_H
-#define NST_UNIT_H
+#ifndef SELFTEST_KVM_UNIT_H
+#define SELFTEST_KVM_UNIT_H
 
 #include <stdbool.h>
 #include <stdio.h>
-
-#include "ktap.h"
 
 struct unit_case {
 	const char *name;
@@ -26,4 +24,4 @@ do {										\
 	}									\
 } while (0)
 
-#endif /* NST_UNIT_H */
+#endif /* SELFTEST_KVM_UNIT_H */

@@ -4,7 +4,7 @@
  * linked as a flat image at L1_32_BASE and embedded in the 64-bit test
  * binary (the KVM selftests library runs 64-bit guests only).  A test
  * with x86/NAME.l1_32.c gets that file, with the 32-bit builds of the
- * nested library, the library's guest_sprintf.c and the runtime in
+ * nested library, the library's string_override.c and the runtime in
  * lib/x86_32, as the image below; its entry is
  *
  *	void l1_32_main(uint32_t arg);

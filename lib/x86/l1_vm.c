@@ -81,7 +81,7 @@ uint64_t vcpu_run_ucall(struct kvm_vcpu *vcpu, struct ucall *uc)
 		case UCALL_DONE:
 			return uc->cmd;
 		case UCALL_PRINTF:
-			pr_info("%s", uc->buffer);
+			ksft_print_msg("guest: %s\n", uc->buffer);
 			break;
 		case UCALL_ABORT:
 		case UCALL_UNHANDLED:

@@ -170,11 +170,12 @@ static void convert(struct out *o, char conv, char lmod, const struct spec *sp, 
 		break;
 	case 'x':
 	case 'X':
-		if (sp->alt) {
+		v = int_arg(ap, lmod, false);
+		if (sp->alt && v) {
 			put(o, '0');
 			put(o, conv);
 		}
-		put_number(o, int_arg(ap, lmod, false), false, 16, conv == 'X', sp);
+		put_number(o, v, false, 16, conv == 'X', sp);
 		break;
 	case 'p':
 		put(o, '0');
