@@ -28,6 +28,12 @@ struct kvm_vcpu *l1_vm_create(void *l1_code, uint64_t pool_pages);
  * GUEST_PRINTF messages are printed; any other exit fails the test.
  */
 uint64_t vcpu_run_ucall(struct kvm_vcpu *vcpu, struct ucall *uc);
+/*
+ * The part of vcpu_run_ucall() after asserts: true for GUEST_SYNC and
+ * GUEST_DONE, false after printing a GUEST_PRINTF; skips the test for
+ * GUEST_SKIP and fails it for any other ucall.
+ */
+bool l1_ucall_returns(const struct ucall *uc);
 /* Runs the vCPU to GUEST_DONE (a GUEST_SYNC fails the test) and frees its VM. */
 void vcpu_run_to_done(struct kvm_vcpu *vcpu);
 /* Runs the vCPU to GUEST_SYNC(@stage); anything else fails the test. */

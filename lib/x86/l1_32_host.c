@@ -12,9 +12,9 @@
 #include "processor.h"
 #include "self_check.h"
 #include "ucall_common.h"
-#include "x86/guest_skip.h"
 #include "x86/l1_32.h"
 #include "x86/l1_memory.h"
+#include "x86/l1_vm.h"
 #include "x86/l2_agent_abi.h"
 
 #define L1_32_STACK_PAGES	16
@@ -182,7 +182,7 @@ static const char *image_string(struct kvm_vm *vm, uint64_t gpa)
 
 uint64_t l1_32_run_ucall(struct kvm_vcpu *vcpu, struct ucall *uc)
 {
-	for (;;) {
+	do {
 		struct kvm_regs regs;
 		int r;
 
@@ -201,22 +201,11 @@ uint64_t l1_32_run_ucall(struct kvm_vcpu *vcpu, struct ucall *uc)
 		memcpy(uc, addr_gpa2hva(vcpu->vm, (uint32_t)regs.rdi), sizeof(*uc));
 		vcpu_run_complete_io(vcpu);
 
-		switch (uc->cmd) {
-		case UCALL_SYNC:
-		case UCALL_DONE:
-			return uc->cmd;
-		case UCALL_PRINTF:
-			ksft_print_msg("guest: %s\n", uc->buffer);
-			break;
-		case UCALL_ABORT:
-		case UCALL_UNHANDLED:
+		/* The strings of an assert are the image's. */
+		if (uc->cmd == UCALL_ABORT || uc->cmd == UCALL_UNHANDLED)
 			test_assert(false, image_string(vcpu->vm, uc->args[GUEST_ERROR_STRING]),
 				    image_string(vcpu->vm, uc->args[GUEST_FILE]),
 				    uc->args[GUEST_LINE], "%s", uc->buffer);
-		case UCALL_GUEST_SKIP:
-			__TEST_REQUIRE(false, "%s", uc->buffer);
-		default:
-			TEST_FAIL("unknown ucall %lu", uc->cmd);
-		}
-	}
+	} while (!l1_ucall_returns(uc));
+	return uc->cmd;
 }

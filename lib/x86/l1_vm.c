@@ -72,29 +72,36 @@ struct kvm_vcpu *l1_vm_create(void *l1_code, uint64_t pool_pages)
 	return vcpu;
 }
 
+bool l1_ucall_returns(const struct ucall *uc)
+{
+	switch (uc->cmd) {
+	case UCALL_SYNC:
+	case UCALL_DONE:
+		return true;
+	case UCALL_PRINTF:
+		ksft_print_msg("guest: %s\n", uc->buffer);
+		return false;
+	case UCALL_GUEST_SKIP:
+		__TEST_REQUIRE(false, "%s", uc->buffer);
+	default:
+		TEST_FAIL("unknown ucall %lu", uc->cmd);
+	}
+}
+
 uint64_t vcpu_run_ucall(struct kvm_vcpu *vcpu, struct ucall *uc)
 {
-	for (;;) {
+	do {
 		vcpu_run(vcpu);
 		switch (get_ucall(vcpu, uc)) {
-		case UCALL_SYNC:
-		case UCALL_DONE:
-			return uc->cmd;
-		case UCALL_PRINTF:
-			ksft_print_msg("guest: %s\n", uc->buffer);
-			break;
 		case UCALL_ABORT:
 		case UCALL_UNHANDLED:
 			REPORT_GUEST_ASSERT(*uc);
-		case UCALL_GUEST_SKIP:
-			__TEST_REQUIRE(false, "%s", uc->buffer);
 		case UCALL_NONE:
 			TEST_FAIL("unexpected exit to the host: %s",
 				  exit_reason_str(vcpu->run->exit_reason));
-		default:
-			TEST_FAIL("unknown ucall %lu", uc->cmd);
 		}
-	}
+	} while (!l1_ucall_returns(uc));
+	return uc->cmd;
 }
 
 void vcpu_run_to_done(struct kvm_vcpu *vcpu)
