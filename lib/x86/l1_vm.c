@@ -117,8 +117,8 @@ void vcpu_run_to_sync(struct kvm_vcpu *vcpu, uint64_t stage)
 {
 	struct ucall uc = {};
 
-	TEST_ASSERT(vcpu_run_ucall(vcpu, &uc) == UCALL_SYNC, "the guest ended before GUEST_SYNC(%lu)",
-		    stage);
+	TEST_ASSERT(vcpu_run_ucall(vcpu, &uc) == UCALL_SYNC,
+		    "the guest ended before GUEST_SYNC(%lu)", stage);
 	TEST_ASSERT(uc.args[1] == stage, "GUEST_SYNC(%lu), expected GUEST_SYNC(%lu)", uc.args[1],
 		    stage);
 }

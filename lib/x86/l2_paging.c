@@ -30,7 +30,8 @@ static void map_ranges(struct page_table *pt, const struct l1_range *r, uint64_t
 
 static void create(struct page_table *pt, enum pt_format format)
 {
-	__GUEST_ASSERT(pt_init(pt, format, identity, pool_page, NULL), "L1's page pool is exhausted");
+	__GUEST_ASSERT(pt_init(pt, format, identity, pool_page, NULL),
+		       "L1's page pool is exhausted");
 }
 
 void l2_pt_create(struct page_table *pt, enum l2_mode mode)
@@ -101,7 +102,8 @@ bool vmx_has_invept(const struct vmx_caps *caps, uint64_t type)
 bool vmx_has_invvpid(const struct vmx_caps *caps, uint64_t type)
 {
 	/* Bits 40-43: individual-address, single-context, all-context, retaining globals. */
-	return type <= VMX_VPID_EXTENT_SINGLE_NON_GLOBAL && (caps->ept_vpid & VMX_VPID_INVVPID_BIT) &&
+	return type <= VMX_VPID_EXTENT_SINGLE_NON_GLOBAL &&
+	       (caps->ept_vpid & VMX_VPID_INVVPID_BIT) &&
 	       (caps->ept_vpid & (VMX_VPID_EXTENT_INDIVIDUAL_ADDR_BIT << type));
 }
 

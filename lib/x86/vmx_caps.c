@@ -48,7 +48,8 @@ bool vmx_caps_read(struct vmx_caps *caps, bool (*read_msr)(uint32_t msr, uint64_
 	if (caps->proc >> 32 & CPU_BASED_ACTIVATE_SECONDARY_CONTROLS) {
 		if (!read_msr(MSR_IA32_VMX_PROCBASED_CTLS2, &caps->proc2))
 			return false;
-		if ((caps->proc2 >> 32 & (SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_ENABLE_VPID)) &&
+		if ((caps->proc2 >> 32 &
+		     (SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_ENABLE_VPID)) &&
 		    !read_msr(MSR_IA32_VMX_EPT_VPID_CAP, &caps->ept_vpid))
 			return false;
 	}

@@ -125,7 +125,8 @@ static void write_host_state(struct l1_vmx *vmx)
 
 static uint32_t secondary_controls(const struct l2_setup *s)
 {
-	return s->proc2 | (s->eptp ? SECONDARY_EXEC_ENABLE_EPT : 0) | (s->vpid ? SECONDARY_EXEC_ENABLE_VPID : 0);
+	return s->proc2 | (s->eptp ? SECONDARY_EXEC_ENABLE_EPT : 0) |
+	       (s->vpid ? SECONDARY_EXEC_ENABLE_VPID : 0);
 }
 
 static void require_controls(const struct vmx_caps *c, const struct l2_setup *s)

@@ -53,7 +53,8 @@ const char *vmx_needs_problem(unsigned int needs)
 		return "KVM offers no VPID to L1 (L0 runs with kvm_intel vpid=0)";
 	if ((needs & NEED_UG) && !vmx_has_proc2(&caps, SECONDARY_EXEC_UNRESTRICTED_GUEST))
 		return "KVM offers no unrestricted guest to L1";
-	if ((needs & NEED_TIMER) && !vmx_ctl_allowed1(&caps, VMX_CTL_PIN, PIN_BASED_VMX_PREEMPTION_TIMER))
+	if ((needs & NEED_TIMER) &&
+	    !vmx_ctl_allowed1(&caps, VMX_CTL_PIN, PIN_BASED_VMX_PREEMPTION_TIMER))
 		return "KVM offers no VMX-preemption timer to L1";
 	if ((needs & NEED_NESTED_STATE) && !kvm_has_cap(KVM_CAP_NESTED_STATE))
 		return "KVM lacks KVM_CAP_NESTED_STATE";
