@@ -15,7 +15,7 @@ UP_EXT_SRCS := lib/self_check.c lib/memslot_compat.c lib/scenario_runner.c \
 NESTED_LIB_SRCS := lib/page_table.c lib/x86/l1_memory.c lib/x86/l1_vm.c \
 	lib/x86/vmx_caps.c lib/x86/vmx_requirements.c lib/x86/vmx_l2_setup.c \
 	lib/x86/vmx_l2_run.c lib/x86/vmx_l2_entry.S lib/x86/l2_paging.c lib/x86/l2_agent.c \
-	lib/x86/l2_agent_code.S lib/x86/l2_env.c lib/x86/l1_32_host.c
+	lib/x86/l2_agent_code.S lib/x86/l2_env.c lib/x86/l1_32_host.c lib/x86/vmx_invalidate.c
 
 # The kselftest timeout of each test binary: the binaries budget their scenarios by it.
 SETTINGS_TIMEOUT := $(shell sed -n 's/^timeout=\([0-9][0-9]*\)$$/\1/p' settings)
@@ -125,7 +125,8 @@ $(TEST_GEN_PROGS): $(OUTPUT)/x86/%: $(UP_OUT)/x86/%.o $(UP_EXT_OBJS) $(NESTED_LI
 L1_32_TESTS := $(patsubst x86/%.l1_32.c,%,$(wildcard x86/*.l1_32.c))
 L1_32_LIB_SRCS := lib/page_table.c lib/x86/l1_memory.c lib/x86/vmx_caps.c \
 	lib/x86/vmx_l2_setup.c lib/x86/vmx_l2_run.c lib/x86/l2_agent.c lib/x86/l2_agent_code.S \
-	lib/x86/l2_paging.c lib/x86_32/start.S lib/x86_32/ucall.c lib/x86_32/exception.c \
+	lib/x86/l2_paging.c lib/x86/vmx_invalidate.c lib/x86_32/start.S lib/x86_32/ucall.c \
+	lib/x86_32/exception.c \
 	lib/x86_32/runtime.c lib/x86_32/guest_print.c
 L1_32_UP_SRCS := lib/string_override.c
 L1_32_OUT := $(OUTPUT)/l1_32

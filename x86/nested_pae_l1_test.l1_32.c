@@ -21,16 +21,6 @@ struct setup {
 	struct l2_agent agent;
 };
 
-static void *identity(void *ctx, uint64_t pa)
-{
-	return (void *)(uintptr_t)pa;
-}
-
-static uint64_t pool_page(void *ctx)
-{
-	return guest_alloc_page();
-}
-
 static uint64_t *marked_page(uint64_t mark)
 {
 	uint64_t *p = guest_alloc_pages(1);
@@ -52,8 +42,7 @@ static void setup(struct setup *s, uint32_t arg)
 	struct page_table ept;
 
 	s->vmx = vmx_enable();
-	s->l1_pt = (struct page_table){ .format = PT_PAE, .root = get_cr3() & ~0x1full,
-					.map = identity, .alloc = pool_page };
+	pt_attach(&s->l1_pt, PT_PAE, get_cr3() & ~0x1full);
 	for (int i = 0; i < 2; i++) {
 		s->l1_page[i] = marked_page(MARK_L1(i));
 		s->l2_page[i] = marked_page(MARK_L2(i));

@@ -26,6 +26,11 @@ void l2_pt_map(struct page_table *pt, uint64_t va, uint64_t pa);
 /* L2 page tables for @mode that map nothing: a tree to graft entries from. */
 void l2_pt_create_empty(struct page_table *pt, enum l2_mode mode);
 /*
+ * Paging structures at @root that L1 reaches at their physical addresses
+ * (a 32-bit L1's own, x86/l1_32.h); new tables come from the pool.
+ */
+void pt_attach(struct page_table *pt, enum pt_format format, uint64_t root);
+/*
  * Moves L1 onto 4-level tables in the pool that map what its tables mapped
  * (its own are out of its reach), so that it can change its own mappings.
  * Call it before creating VMCSs: they take HOST_CR3 from CR3.
@@ -54,12 +59,5 @@ uint64_t ept_pointer(const struct vmx_caps *caps, const struct page_table *ept, 
  * keeping its address; returns the old entry.
  */
 uint64_t ept_set_flags(struct page_table *ept, uint64_t l2_gpa, uint64_t flags);
-
-/* IA32_VMX_EPT_VPID_CAP allows INVEPT / INVVPID of @type (SDM Vol. 3C A.10). */
-bool vmx_has_invept(const struct vmx_caps *caps, uint64_t type);
-bool vmx_has_invvpid(const struct vmx_caps *caps, uint64_t type);
-/* INVEPT and INVVPID that assert VMsucceed (SDM Vol. 3C 31.3). */
-void ept_invalidate(uint64_t type, uint64_t eptp);
-void vpid_invalidate(uint64_t type, uint16_t vpid, uint64_t gla);
 
 #endif /* SELFTEST_KVM_L2_PAGING_H */

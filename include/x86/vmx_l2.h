@@ -255,4 +255,11 @@ const char *vmx_exit_reason_name(uint32_t reason);
 /* The host address L1 must give HOST_RIP: where VM exits land. */
 extern char vmx_exit_landing[];
 
+/* IA32_VMX_EPT_VPID_CAP allows INVEPT / INVVPID of @type (SDM Vol. 3C A.10). */
+bool vmx_has_invept(const struct vmx_caps *caps, uint64_t type);
+bool vmx_has_invvpid(const struct vmx_caps *caps, uint64_t type);
+/* INVEPT and INVVPID that assert VMsucceed (SDM Vol. 3C 31.3). */
+void ept_invalidate(uint64_t type, uint64_t eptp);
+void vpid_invalidate(uint64_t type, uint16_t vpid, uint64_t gla);
+
 #endif /* SELFTEST_KVM_VMX_L2_H */

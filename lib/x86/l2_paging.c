@@ -51,6 +51,12 @@ void l2_pt_create_empty(struct page_table *pt, enum l2_mode mode)
 	create(pt, mode == L2_LONG_MODE ? PT_4LEVEL : PT_PAE);
 }
 
+void pt_attach(struct page_table *pt, enum pt_format format, uint64_t root)
+{
+	*pt = (struct page_table){ .format = format, .root = root, .map = identity,
+				   .alloc = pool_page };
+}
+
 void l1_pt_own(struct page_table *pt)
 {
 	l2_pt_create(pt, L2_LONG_MODE);
@@ -89,34 +95,6 @@ uint64_t ept_set_flags(struct page_table *ept, uint64_t l2_gpa, uint64_t flags)
 
 	*e = (old & ~0xfffull) | (flags & 0xfffull);
 	return old;
-}
-
-bool vmx_has_invept(const struct vmx_caps *caps, uint64_t type)
-{
-	uint64_t bit = type == VMX_EPT_EXTENT_CONTEXT ? VMX_EPT_EXTENT_CONTEXT_BIT :
-		       type == VMX_EPT_EXTENT_GLOBAL ? VMX_EPT_EXTENT_GLOBAL_BIT : 0;
-
-	return (caps->ept_vpid & VMX_EPT_INVEPT_BIT) && (caps->ept_vpid & bit);
-}
-
-bool vmx_has_invvpid(const struct vmx_caps *caps, uint64_t type)
-{
-	/* Bits 40-43: individual-address, single-context, all-context, retaining globals. */
-	return type <= VMX_VPID_EXTENT_SINGLE_NON_GLOBAL &&
-	       (caps->ept_vpid & VMX_VPID_INVVPID_BIT) &&
-	       (caps->ept_vpid & (VMX_VPID_EXTENT_INDIVIDUAL_ADDR_BIT << type));
-}
-
-void ept_invalidate(uint64_t type, uint64_t eptp)
-{
-	__GUEST_ASSERT(!__invept(type, eptp), "INVEPT type %lu failed (error %u)", type,
-		       vmx_instruction_error());
-}
-
-void vpid_invalidate(uint64_t type, uint16_t vpid, uint64_t gla)
-{
-	__GUEST_ASSERT(!__invvpid(type, vpid, gla), "INVVPID type %lu of VPID %u failed (error %u)",
-		       type, vpid, vmx_instruction_error());
 }
 
 uint64_t ept_pointer(const struct vmx_caps *caps, const struct page_table *ept, bool ad)
