@@ -63,6 +63,10 @@ FAKE_NO_GADGET=1 go
 [ $rc = 4 ] && hasx '1..0 # SKIP - no gadget here'
 check "requirements_skip_the_whole_test" $?
 
+go -s skips
+[ $rc = 4 ] && hasx 'ok 1 global.skips # SKIP no widget' && has 'pass:0 fail:0 .*skip:1'
+check "a_test_whose_scenarios_all_skip_exits_skip" $?
+
 go -s 'known_*'
 [ $rc = 0 ] && hasx 'ok 1 global.known_fails # XFAIL fake-bug: a bug of this fake' &&
 	hasx 'ok 2 global.known_passes # XPASS fake-bug: a bug of this fake' &&
@@ -72,7 +76,7 @@ check "a_known_bug_is_xfail_and_its_pass_xpass" $?
 go -s crash_known
 r1=$rc o1=$out
 NST_RUN_KNOWN_CRASHES=1 go -s crash_known
-[ $r1 = 0 ] && echo "$o1" | grep -qx 'ok 1 global.crash_known # SKIP known to crash this kernel (NST_RUN_KNOWN_CRASHES=1 runs it): fake-crash: a crash of this fake' &&
+[ $r1 = 4 ] && echo "$o1" | grep -qx 'ok 1 global.crash_known # SKIP known to crash this kernel (NST_RUN_KNOWN_CRASHES=1 runs it): fake-crash: a crash of this fake' &&
 	[ $rc = 0 ] && hasx 'ok 1 global.crash_known'
 check "a_known_crash_is_skipped_unless_asked_for" $?
 
