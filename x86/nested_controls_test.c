@@ -37,7 +37,8 @@
 #define IO_PORT			0x21		/* the in-kernel PIC: L0 handles it */
 #define CR0_SHADOWED		X86_CR0_TS	/* real 0, read shadow 1 */
 #define CR4_SHADOWED		X86_CR4_PCE	/* real 0, read shadow 1 */
-#define MAX_EXITS_PER_PROBE	64
+#define MAX_EXITS_PER_PROBE	64		/* exits other than the timer's */
+#define MAX_TIMER_EXITS		64		/* doubling slices reach MAX_TIMER_TICKS */
 #define DEFAULT_STEPS		60
 #define EVENT_STEPS		8
 #define EVENT_EVERY		4
@@ -569,20 +570,18 @@ static void prepare_loaded_msr(const struct loaded_msr *m, struct outcome *o)
 }
 
 /*
- * After a timer exit at the RIP of the previous one, L0 used up L2's whole
- * slice: the next slice is twice as long (up to MAX_TIMER_TICKS), so that a
- * slow L0 (tracing, a debug kernel) cannot starve L2.  The VMWRITE is of a
- * field KVM shadows, like GUEST_RIP: it does not mark vmcs12 dirty.
+ * Every timer exit doubles L2's next slice (up to MAX_TIMER_TICKS): a slow L0
+ * (tracing, a debug kernel) that uses up L2's slices costs timer exits, never
+ * the verdict, and timer exits are not counted against MAX_EXITS_PER_PROBE.
+ * The VMWRITE is of a field KVM shadows, like GUEST_RIP: it does not mark
+ * vmcs12 dirty.
  */
-static void lengthen_starved_slice(uint64_t *last_rip, uint32_t *ticks)
+static void lengthen_slice(uint32_t *ticks)
 {
-	uint64_t rip = vmcs_read(GUEST_RIP);
-
-	if (rip == *last_rip && *ticks < MAX_TIMER_TICKS) {
+	if (*ticks < MAX_TIMER_TICKS) {
 		*ticks *= 2;
 		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, *ticks);
 	}
-	*last_rip = rip;
 }
 
 static void timer_exit(struct outcome *o)
@@ -616,17 +615,23 @@ static struct outcome run_probe(struct ctx *c, enum probe p)
 			  in_vmcs(c, F_EXIT, VM_EXIT_SAVE_VMX_PREEMPTION_TIMER);
 	struct outcome o = { .exit = NO_EXIT };
 	uint32_t ticks = TIMER_TICKS;
-	uint64_t last_rip = 0;
+	int exits = 0, timer_exits = 0;
 	bool done = false;
 
 	prepare_probe(c, p, &o);
-	for (int n = 0; n < MAX_EXITS_PER_PROBE && !done; n++) {
+	while (!done) {
 		uint32_t r = vmx_run(c->vmx, c->v);
 
-		if (r == EXIT_REASON_PREEMPTION_TIMER && !o.timer)
-			o.timer_value = vmcs_read(VMX_PREEMPTION_TIMER_VALUE);
-		if (r == EXIT_REASON_PREEMPTION_TIMER)
-			lengthen_starved_slice(&last_rip, &ticks);
+		if (r == EXIT_REASON_PREEMPTION_TIMER) {
+			__GUEST_ASSERT(++timer_exits <= MAX_TIMER_EXITS,
+				       "probe %d: more than %d timer exits", p, MAX_TIMER_EXITS);
+			if (!o.timer)
+				o.timer_value = vmcs_read(VMX_PREEMPTION_TIMER_VALUE);
+			lengthen_slice(&ticks);
+		} else {
+			__GUEST_ASSERT(++exits <= MAX_EXITS_PER_PROBE,
+				       "probe %d: more than %d exits", p, MAX_EXITS_PER_PROBE);
+		}
 		/* Software reloads the timer when the exit saved it (25.7.1). */
 		if (save_timer)
 			vmcs_write(VMX_PREEMPTION_TIMER_VALUE, ticks);
@@ -658,7 +663,6 @@ static struct outcome run_probe(struct ctx *c, enum probe p)
 		else
 			emulate(c, r);
 	}
-	__GUEST_ASSERT(done, "probe %d: more than %d exits", p, MAX_EXITS_PER_PROBE);
 	if (ticks != TIMER_TICKS)
 		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, TIMER_TICKS);
 	return o;

@@ -76,8 +76,7 @@ static struct l2_vmcs *new_vmcs(struct fixture *f, bool ept, struct l2_setup ext
 	extra.entry = l2_agent_entry(L2_PAE_MODE);
 	extra.cr3 = f->pt[0].root;
 	extra.eptp = eptp_for(f, ept);
-	if (!extra.timer_ticks)
-		extra.watchdog = true;
+	extra.watchdog = true;
 	return l2_vmcs_create(f->vmx, &extra);
 }
 
@@ -143,6 +142,8 @@ static void l1_exit_saves_pdptes(void)
 /*
  * L2 reads WINDOW in a loop until the preemption timer exits; returns what
  * it read after the last VM entry (so no VMWRITE of GUEST_RIP is needed).
+ * The first call arms the timer, after the agent reached its first VMCALL
+ * under the watchdog: a slow L0 cannot end that start with a timer exit.
  * A slice in which L2 read nothing (L0 used it up) is retried with twice
  * the timer value, so a slow L0 costs time, never the verdict; the first
  * retry comes after the entry under test, so its VMWRITE changes nothing
@@ -156,6 +157,7 @@ static uint64_t loop_read(struct fixture *f, bool first)
 		uint32_t reason;
 
 		if (first && !tries) {
+			l2_vmcs_timer_start(f->v, ticks);
 			reason = l2_agent_submit(&f->agent, L2_OP_READ_LOOP, WINDOW, LOOP_COUNT);
 		} else {
 			if (tries)
@@ -174,8 +176,7 @@ static uint64_t loop_read(struct fixture *f, bool first)
 /* Ends L2's read loop: its last iteration, then VMCALL, with the timer off. */
 static void loop_stop(struct fixture *f)
 {
-	vmcs_write(PIN_BASED_VM_EXEC_CONTROL,
-		vmcs_read(PIN_BASED_VM_EXEC_CONTROL) & ~PIN_BASED_VMX_PREEMPTION_TIMER);
+	l2_vmcs_timer_stop(f->v);
 	f->v->regs.rcx = 1;
 	vmx_assert_exit(l2_agent_resume(&f->agent), EXIT_REASON_VMCALL);
 }
@@ -190,7 +191,7 @@ static void vmwrite_pdptes(enum vmwrite_set set)
 {
 	struct fixture f;
 
-	setup(&f, true, (struct l2_setup){ .timer_ticks = TIMER_TICKS });
+	setup(&f, true, (struct l2_setup){ 0 });
 	start(&f);
 	GUEST_ASSERT_EQ(loop_read(&f, true), MARK(0));
 	if (set == ONE_PDPTE) {

@@ -173,7 +173,6 @@ struct l2_setup {
 	uint64_t eptp;			/* non-zero: "enable EPT" with this EPTP */
 	uint16_t vpid;			/* non-zero: "enable VPID" with this VPID */
 	bool watchdog;			/* VMX-preemption timer: a stuck L2 exits */
-	uint32_t timer_ticks;		/* non-zero: the preemption timer, this value */
 	uint32_t pin, proc, proc2;	/* controls wanted besides the defaults */
 	uint32_t exit, entry_ctls;
 };
@@ -239,6 +238,13 @@ void vmx_intercept_io(struct l1_vmx *vmx, uint16_t port, bool intercept);
 
 /* Advances GUEST_RIP past the instruction that caused the exit. */
 void vmx_skip_instruction(void);
+/*
+ * L1 takes over the VMX-preemption timer of @v, the current VMCS: from the
+ * next VM entry it counts down from @ticks, and vmx_run() returns its exits
+ * (@v's watchdog is off).  l2_vmcs_timer_stop() clears the control.
+ */
+void l2_vmcs_timer_start(struct l2_vmcs *v, uint32_t ticks);
+void l2_vmcs_timer_stop(struct l2_vmcs *v);
 /* Asserts that the last exit had basic reason @reason; reports L2 exceptions. */
 void __vmx_assert_exit(const char *file, int line, uint32_t got, uint32_t want);
 #define vmx_assert_exit(got, want)	__vmx_assert_exit(__FILE__, __LINE__, got, want)

@@ -100,6 +100,26 @@ void vmx_skip_instruction(void)
 	vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + vmcs_read(VM_EXIT_INSTRUCTION_LEN));
 }
 
+static void set_pin_timer(bool on)
+{
+	uint64_t pin = vmcs_read(PIN_BASED_VM_EXEC_CONTROL) & ~PIN_BASED_VMX_PREEMPTION_TIMER;
+
+	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, pin | (on ? PIN_BASED_VMX_PREEMPTION_TIMER : 0));
+}
+
+void l2_vmcs_timer_start(struct l2_vmcs *v, uint32_t ticks)
+{
+	v->watchdog = false;
+	vmcs_write(VMX_PREEMPTION_TIMER_VALUE, ticks);
+	set_pin_timer(true);
+}
+
+void l2_vmcs_timer_stop(struct l2_vmcs *v)
+{
+	v->watchdog = false;
+	set_pin_timer(false);
+}
+
 const char *vmx_exit_reason_name(uint32_t reason)
 {
 	static const char * const names[] = {

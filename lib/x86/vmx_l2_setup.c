@@ -135,7 +135,7 @@ static void require_controls(const struct vmx_caps *c, const struct l2_setup *s)
 
 	if (proc2 && !vmx_has_proc2(c, proc2))
 		GUEST_SKIP("secondary controls 0x%x not allowed by IA32_VMX_PROCBASED_CTLS2", proc2);
-	if ((s->watchdog || s->timer_ticks) &&
+	if (s->watchdog &&
 	    !vmx_ctl_allowed1(c, VMX_CTL_PIN, PIN_BASED_VMX_PREEMPTION_TIMER))
 		GUEST_SKIP("no VMX-preemption timer");
 }
@@ -152,10 +152,9 @@ static void write_controls(struct l1_vmx *vmx, const struct l2_setup *s)
 	require_controls(c, s);
 	if (proc2)
 		proc |= CPU_BASED_ACTIVATE_SECONDARY_CONTROLS;
-	if (s->watchdog || s->timer_ticks) {
+	if (s->watchdog) {
 		pin |= PIN_BASED_VMX_PREEMPTION_TIMER;
-		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, s->timer_ticks ? s->timer_ticks :
-							      VMX_WATCHDOG_TICKS);
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, VMX_WATCHDOG_TICKS);
 	}
 	if (s->eptp)
 		vmcs_write(EPT_POINTER, s->eptp);
@@ -301,7 +300,7 @@ struct l2_vmcs *l2_vmcs_create(struct l1_vmx *vmx, const struct l2_setup *setup)
 		stack = (uintptr_t)guest_alloc_pages(L2_STACK_PAGES) + L2_STACK_PAGES * PAGE_SIZE;
 	v->pa = alloc_vmcs_region(vmx->caps);
 	v->mode = setup->mode;
-	v->watchdog = setup->watchdog && !setup->timer_ticks;
+	v->watchdog = setup->watchdog;
 	l2_vmcs_clear(vmx, v);
 	l2_vmcs_load(vmx, v);
 	write_controls(vmx, setup);
