@@ -3,14 +3,17 @@
 #
 # /init of the lab's initramfs (run by busybox sh inside the emulated machine).
 #
-# It loads the KVM modules, runs the suite once per kvm_intel parameter set and
-# powers the machine off.  The host (lab/vmtest) learns everything it needs from
-# "LAB: " marker lines on the serial console; their grammar is documented in
-# lab/README.md and must stay in sync with lab/nstlab/console.py.  The host
-# timestamps the markers itself: the guest clock is not wall time under Bochs.
+# It loads the KVM modules, runs the suite once per parameter set of the vendor
+# module (kvm_intel, or kvm_amd in the AMD lab) and powers the machine off.  The
+# host (lab/vmtest) learns everything it needs from "LAB: " marker lines on the
+# serial console; their grammar is documented in lab/README.md and must stay in
+# sync with lab/nstlab/console.py.  The host timestamps the markers itself: the
+# guest clock is not wall time under Bochs.
 #
 # Input, written by the host into the initramfs:
-#   /lab/params   one kvm_intel parameter set per line (may be an empty line)
+#   /lab/vendor   the vendor module: "kvm-intel" (also when the file is missing)
+#                 or "kvm-amd"
+#   /lab/params   one parameter set of that module per line (may be an empty line)
 #   /lab/tests    one run_tests.sh argument (test name or pattern) per line
 #   /lab/args     more run_tests.sh arguments, one per line (may be empty lines),
 #                 given after the tests
@@ -18,7 +21,7 @@
 #                 it N times per set; "selfcheck" to follow each run by one with
 #                 --self-check
 #   /lab/env      NAME=VALUE per line, exported for run_tests.sh and its tests
-#   /lab/modules/ irqbypass.ko (optional), kvm.ko, kvm-intel.ko
+#   /lab/modules/ irqbypass.ko (optional), kvm.ko, and kvm-intel.ko or kvm-amd.ko
 
 /bin/busybox mkdir -p /proc /sys /dev /tmp /bin /sbin /usr/bin /usr/sbin
 /bin/busybox mount -t proc proc /proc
@@ -122,9 +125,29 @@ repeat=${repeat:-1}
 kinds=run
 grep -qx selfcheck /lab/flags 2>/dev/null && kinds="run selfcheck"
 
-# Parameters always shown after loading, plus those that the set names.
-SHOWN="nested ept vpid unrestricted_guest enable_shadow_vmcs eptad pml enable_apicv"
-SHOWN="$SHOWN preemption_timer flexpriority"
+# The vendor module named in FILE (kvm-intel when FILE is missing) in $vmod, its
+# name under /sys/module and for rmmod in $vname, and in $SHOWN the parameters
+# always shown after loading it (plus those that the set names).  An unknown
+# name is kept: its insmod fails and says so.  (lab/tests/test_init.py runs
+# this function on its own.)
+vendor_module()
+{
+	vmod=kvm-intel
+	[ -f "$1" ] && read -r vmod <"$1"
+	case "$vmod" in
+	kvm-amd)
+		SHOWN="nested npt avic vls vgif vnmi nrips lbrv tsc_scaling intercept_smi"
+		;;
+	*)
+		SHOWN="nested ept vpid unrestricted_guest enable_shadow_vmcs eptad pml"
+		SHOWN="$SHOWN enable_apicv preemption_timer flexpriority"
+		;;
+	esac
+	vname=$(echo "$vmod" | tr - _)
+}
+# end of vendor_module
+
+vendor_module /lab/vendor
 
 i=0
 # fd 3: "read" inside the loop must not eat the tests' stdin or vice versa.
@@ -134,7 +157,7 @@ while IFS= read -r params <&3; do
 	lab "$tag begin"
 	# $params is split into words on purpose: each word is one name=value.
 	# shellcheck disable=SC2086
-	if ! load /lab/modules/kvm-intel.ko nested=1 $params; then
+	if ! load "/lab/modules/$vmod.ko" nested=1 $params; then
 		lab "$tag modfail"
 		continue
 	fi
@@ -147,7 +170,7 @@ while IFS= read -r params <&3; do
 	done
 	vals=
 	for n in $names; do
-		f=/sys/module/kvm_intel/parameters/$n
+		f=/sys/module/$vname/parameters/$n
 		[ -r "$f" ] && vals="$vals $n=$(cat "$f")"
 	done
 	lab "$tag loaded$vals"
@@ -172,7 +195,7 @@ while IFS= read -r params <&3; do
 	done
 
 	mark=$(dmesg_mark)
-	if ! out=$(rmmod kvm_intel 2>&1); then
+	if ! out=$(rmmod "$vname" 2>&1); then
 		echo "$out" | prefix rmmod
 		dmesg_since "$mark"
 		lab "$tag rmmodfail"

@@ -10,11 +10,13 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from . import cpus
 from .errors import UsageError
 
 # Options: name -> (destination, kind); kind is "value", "append", "flag" or
 # "help".
 VMTEST_OPTIONS = {
+    "--cpu": ("cpu", "value"),
     "--params": ("params", "append"),
     "-t": ("tests", "append"),
     "--test": ("tests", "append"),
@@ -33,6 +35,7 @@ VMTEST_OPTIONS = {
     "--bisect": ("bisect", "flag"),
     "--keep": ("keep", "flag"),
     "--dry-run": ("dry_run", "flag"),
+    "--total-file": ("total_file", "value"),
     "-h": ("help", "help"),
     "--help": ("help", "help"),
 }
@@ -40,13 +43,17 @@ VMTEST_OPTIONS = {
 VMTEST_USAGE = """\
 Usage: vmtest [options] [-- RUN_TESTS-ARGS...]
 
-Boot a kernel with VMX in an emulator, load kvm_intel nested=1 and run the
-suite's run_tests.sh once per kvm_intel parameter set; the guest's KTAP is
-streamed to this terminal.  Default parameter sets: "ept=1" and "ept=0".
+Boot a kernel with VMX (or SVM) in an emulator, load kvm_intel (kvm_amd)
+nested=1 and run the suite's run_tests.sh once per parameter set of that
+module; the guest's KTAP is streamed to this terminal.  Default parameter
+sets: "ept=1" and "ept=0" (--cpu amd: "npt=1" and "npt=0").
 
 Options:
-  --params "P=V ..."   a kvm_intel parameter set (repeatable; replaces defaults);
-                       each name must be a parameter of the kvm-intel.ko used
+  --cpu intel|amd      the emulated CPU (default intel): intel runs kvm_intel
+                       in Bochs (VMX); amd runs kvm_amd in QEMU's TCG (SVM)
+  --params "P=V ..."   a kvm_intel (kvm_amd) parameter set (repeatable;
+                       replaces the defaults); each name must be a parameter
+                       of the kvm-intel.ko (kvm-amd.ko) used
   -t, --test NAME      test name or pattern for run_tests.sh (repeatable)
   --run-args "ARGS"    more run_tests.sh arguments, after the tests; split into
                        words like the shell does (quotes, backslashes), without
@@ -66,28 +73,34 @@ Options:
                        archive is unreachable), use V instead and say why
   --kernel-tree DIR    build DIR's arch/x86/kvm and virt/kvm against Debian's
                        headers of the same version (6.1, 6.12), check them,
-                       boot that Debian kernel with them
-  --modules DIR        use kvm.ko, kvm-intel.ko (and irqbypass.ko) from DIR,
+                       boot that Debian kernel with them (--cpu intel only)
+  --modules DIR        use kvm.ko, kvm-intel.ko or kvm-amd.ko (and irqbypass.ko)
+                       from DIR,
                        e.g. a kernel build tree, instead of the packaged ones
                        (of the default kernel, or of one --kernel-version)
   --kernel FILE        boot this bzImage instead of Debian's (needs --modules)
   --suite DIR          an installed suite (default: make -C <repo> install)
-  --emulator NAME      bochs, qemu or auto (default: auto = qemu+KVM when the
-                       host offers nested VMX, else bochs)
+  --emulator NAME      bochs, qemu (QEMU with KVM), tcg (QEMU's TCG, --cpu amd)
+                       or auto (default): qemu when the host's KVM offers
+                       nested VMX (SVM), else bochs (tcg)
   --timeout SECONDS    overall limit for the emulated machine (default 1200,
                        or 600 + 300 per run when sets x repeat is above 2)
   --bisect             pass --bisect to run_tests.sh; exit codes for git bisect
   --keep               keep the temporary build folder
   --dry-run            prepare everything, print the emulator command, exit
                        (no log folder is made in LAB_OUT)
+  --total-file FILE    add this run's counts to those FILE holds (made when
+                       missing) and print the sum as the last line, so that
+                       several vmtest runs (make check) end with one total
   -h, --help           this text
 
 Environment: LAB_CACHE (kernels and apt lists, default lab/cache), LAB_OUT
 (logs, default lab/out; lab/out/latest is the last run).
 
 The last line is "vmtest: N passed, N failed, N skipped", the scenario counts
-of every run_tests.sh run added up; a run that did not finish (or never
-started) counts as one failure.  A guest kernel crash (BUG, Oops, panic,
+of every run_tests.sh run added up (with --total-file, also those of the
+earlier runs in FILE); a run that did not finish (or never started) counts
+as one failure.  A guest kernel crash (BUG, Oops, panic,
 general protection fault) stops the machine within seconds and names the
 test and scenario that were running.
 
@@ -250,6 +263,8 @@ class VmtestConfig:
     kernel_versions: list = field(default_factory=list)
     kernel_fallback: str = None
     kernel_tree: str = None
+    cpu: cpus.Cpu = cpus.INTEL
+    total_file: str = None
 
     @property
     def kinds(self):
@@ -266,11 +281,11 @@ class VmtestConfig:
         return len(self.param_sets) * self.runs_per_set
 
 
-def _check_params(sets):
+def _check_params(sets, cpu=cpus.INTEL):
     for p in sets:
         for w in p.split():
             if not PARAM_WORD.match(w):
-                raise UsageError(f"bad kvm_intel parameter '{w}' in --params \"{p}\"")
+                raise UsageError(f"bad {cpu.modname} parameter '{w}' in --params \"{p}\"")
 
 
 def _check_words(tests, run_args):
@@ -318,6 +333,10 @@ def _check_kernels(o):
         raise UsageError("a --kernel-version is given twice")
     tree = o.get("kernel_tree")
     if tree:
+        if o.get("cpu", "intel") != "intel":
+            raise UsageError("--kernel-tree is not supported with --cpu amd: it builds "
+                             "kvm-intel.ko only; build the tree's kvm.ko and kvm-amd.ko "
+                             "and give them with --modules DIR")
         if versions or o.get("kernel") or o.get("modules"):
             raise UsageError("--kernel-tree picks the kernel and builds the modules: it "
                              "cannot go with --kernel-version, --kernel or --modules")
@@ -353,23 +372,39 @@ def _check_paths(o):
             raise UsageError(f"{suite} has no executable run_tests.sh")
 
 
+def _cpu(o):
+    name = o.get("cpu", "intel")
+    if name not in cpus.CPUS:
+        raise UsageError(f"--cpu must be intel or amd, not '{name}'")
+    return cpus.CPUS[name]
+
+
+def _emulator(o, cpu):
+    emulator = o.get("emulator", "auto")
+    if emulator not in ("bochs", "qemu", "tcg", "auto"):
+        raise UsageError(f"--emulator must be bochs, qemu, tcg or auto, not '{emulator}'")
+    if emulator not in cpu.emulators:
+        raise UsageError(f"--emulator {emulator} cannot run --cpu {cpu.name}: "
+                         f"{cpus.WHY_NOT[(cpu.name, emulator)]}")
+    return emulator
+
+
 def vmtest_config(argv):
     """The checked configuration of a vmtest command line, or None for --help."""
     p = parse(argv, VMTEST_OPTIONS)
     if p.help:
         return None
     o = p.opts
-    sets = o.get("params") or ["ept=1", "ept=0"]
-    _check_params(sets)
+    cpu = _cpu(o)
+    sets = o.get("params") or list(cpu.default_sets)
+    _check_params(sets, cpu)
     tests = o.get("tests", [])
     run_args = _run_args(o.get("run_args_strings", []), p.rest)
     _check_words(tests, run_args)
     repeat = o.get("repeat", "1")
     if not POSITIVE.match(repeat):
         raise UsageError("--repeat needs a positive number")
-    emulator = o.get("emulator", "auto")
-    if emulator not in ("bochs", "qemu", "auto"):
-        raise UsageError(f"--emulator must be bochs, qemu or auto, not '{emulator}'")
+    emulator = _emulator(o, cpu)
     _check_paths(o)
     _check_env(o.get("env", []))
     _check_kernels(o)
@@ -383,11 +418,13 @@ def vmtest_config(argv):
         dry_run=bool(o.get("dry_run")), self_check=self_check,
         env=o.get("env", []), kernel_versions=o.get("kernel_versions", []),
         kernel_fallback=o.get("kernel_fallback"),
-        kernel_tree=o.get("kernel_tree") and os.path.abspath(o["kernel_tree"]))
+        kernel_tree=o.get("kernel_tree") and os.path.abspath(o["kernel_tree"]),
+        cpu=cpu, total_file=o.get("total_file"))
 
 
 def unknown_params(param_sets, known):
-    """The (word, set) pairs whose name kvm-intel.ko does not know."""
+    """The (word, set) pairs whose name the vendor module (kvm-intel.ko,
+    kvm-amd.ko) does not know."""
     bad = []
     for p in param_sets:
         for w in p.split():

@@ -44,7 +44,7 @@ EXCERPT_MAX = 80
 
 @dataclass
 class SetRecord:
-    """What the console showed of one kvm_intel parameter set."""
+    """What the console showed of one parameter set of the vendor module."""
     t: dict = field(default_factory=dict)  # begin, loaded, exit, end -> time
     info: str = ""      # the parameters read back from sysfs
     rc: int = None      # first failed run's status, else 0, else 125
@@ -274,6 +274,14 @@ class Console:
         if self.boots > 1:
             self.reboot = True
             self._stop(t, "the machine reset")
+
+    def machine_reset(self, t):
+        """The machine reset and the emulator ended without a bootloader
+        banner (QEMU -no-reboot exits instead of booting again)."""
+        self.t.setdefault("reset", t)
+        self.reboot = True
+        if self.stop_why is None:
+            self.stop_why = "the machine reset"
 
     def tick(self, now):
         """The overall watchdog: past the deadline, stop the machine now."""

@@ -28,6 +28,8 @@ BOCHS = [("bochs-bin", "bochs", "bochs", "bochs (AUR)"),
          (ISOLINUX, "isolinux", "syslinux", "syslinux"),
          (LDLINUX, "syslinux-common", "syslinux", "syslinux"),
          ("xorriso", "xorriso", "xorriso", "libisoburn")]
+# The AMD lab (QEMU's TCG).
+QEMU = [("qemu-system-x86_64", "qemu-system-x86", "qemu-system-x86-core", "qemu-system-x86")]
 MAKE = ("make", "make", "make", "make")
 DPKG = ("dpkg-deb", "dpkg", "dpkg", "dpkg")
 

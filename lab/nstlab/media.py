@@ -45,9 +45,10 @@ def _base(root, lab_dir):
 
 
 def _settings(root, cfg):
-    """/lab/{params,tests,args,flags,env}, one item per line, as /init reads
-    them."""
+    """/lab/{vendor,params,tests,args,flags,env}, one item per line, as /init
+    reads them."""
     lab = os.path.join(root, "lab")
+    _write(os.path.join(lab, "vendor"), cfg.cpu.module + "\n")
     _write(os.path.join(lab, "params"), "".join(p + "\n" for p in cfg.param_sets))
     _write(os.path.join(lab, "tests"), "".join(t + "\n" for t in cfg.tests if t))
     # Kept as they are, empty ones too: an empty file means no argument.

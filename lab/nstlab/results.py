@@ -22,8 +22,8 @@ KIND_NAMES = {"run": "normal runs", "selfcheck": "self-check runs"}
 def counts(sets, nruns, kind=None):
     """(passed, failed, skipped): the scenario counts of all run_tests.sh
     closing lines (of one kind of run, or all).  A run that did not finish
-    (the machine died, kvm_intel did not load, the set or the whole boot never
-    happened) counts as one failed scenario, so a lost run never looks like a
+    (the machine died, kvm_intel or kvm_amd did not load, the set or the whole
+    boot never happened) counts as one failed scenario, so a lost run never looks like a
     pass.  nruns: the runs asked for (of that kind)."""
     if kind is None:
         rows = [(s.runs, s.passed, s.failed, s.skipped) for s in sets.values()]
@@ -118,8 +118,9 @@ def _missing_runs(con, param_sets, repeat):
     return None
 
 
-def verdict(con, param_sets, repeat, bisect, emulator, emu_rc):
-    """The run's exit code (before the --bisect mapping) and why."""
+def verdict(con, param_sets, repeat, bisect, emulator, emu_rc, module="kvm_intel"):
+    """The run's exit code (before the --bisect mapping) and why.  module:
+    the vendor module, kvm_intel or kvm_amd."""
     result, any_pass, any_modfail = _sets_result(con)
     died, lab_error = False, None
     if con.crash is not None or con.timed_out or con.reboot:
@@ -131,7 +132,7 @@ def verdict(con, param_sets, repeat, bisect, emulator, emu_rc):
     if not lab_error and con.modload_fail:
         lab_error = f"{con.modload_fail} failed to load"
     if not lab_error and result is None and any_modfail:
-        lab_error = "kvm_intel failed to load"
+        lab_error = f"{module} failed to load"
     if not lab_error and not died and "done" in con.t:
         lab_error = _missing_runs(con, param_sets, repeat)
     if died:

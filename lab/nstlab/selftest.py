@@ -3,7 +3,7 @@
 exit status and output, using the stand-in suite in lab/standin (one passing
 and one failing KVM test) instead of the real one.
 
-  lab/selftest           command-line checks, then four real boots (~1 min)
+  lab/selftest           command-line checks, then six real boots (~1.5 min)
   lab/selftest --quick   command-line checks only (no emulator)
 
 Prints TAP and ends with the plain "N passed, N failed" line; exits 1 if any
@@ -79,6 +79,16 @@ def command_line(c):
             VMTEST, "--no-such-option", "--", "--bisect")
     c.check("--help is the usage text", 0, ["^Usage: vmtest", "^Exit status"],
             VMTEST, "--help")
+    c.check("an unknown --cpu is a usage error", 2,
+            ["--cpu must be intel or amd, not 'arm'"], VMTEST, "--cpu", "arm")
+    c.check("--cpu amd refuses Bochs", 2, ["--emulator bochs cannot run --cpu amd"],
+            VMTEST, "--cpu", "amd", "--emulator", "bochs")
+    c.check("--cpu amd with a missing --modules folder is refused", 2,
+            ["modules folder not found: /nonexistent"],
+            VMTEST, "--cpu", "amd", "--modules", "/nonexistent")
+    c.check("--cpu amd refuses --kernel-tree", 2,
+            ["--kernel-tree is not supported with --cpu amd"],
+            VMTEST, "--cpu", "amd", "--kernel-tree", t)
 
 
 def bisect_step(c):
@@ -149,6 +159,13 @@ def lab_inputs(c, suite):
             VMTEST, "--emulator", "qemu", "--dry-run", "--suite", suite)
     c.check("Bochs command line (dry run)", 0, ["^bochs-bin -q -f .*bochsrc"],
             VMTEST, "--emulator", "bochs", "--dry-run", "--suite", suite)
+    c.check("an unknown kvm_amd parameter is refused", 2,
+            ["unknown kvm_amd parameter 'nptt' in --params \"nptt=1\": kvm-amd.ko has "],
+            VMTEST, "--cpu", "amd", "--suite", suite, "--params", "nptt=1")
+    c.check("QEMU TCG command line (--cpu amd, dry run)", 0,
+            ["^qemu-system-x86_64 -accel tcg -cpu max .*-icount shift=3,sleep=off "
+             ".*-kernel .*-initrd "],
+            VMTEST, "--cpu", "amd", "--emulator", "tcg", "--dry-run", "--suite", suite)
     c.n += 1
     kept = glob.glob(os.path.join(out, "*"))
     print(f"{'ok' if not kept else 'not ok'} {c.n} usage errors and dry runs leave no "
@@ -172,6 +189,14 @@ def boots(c, suite):
              r"^vmtest: 4 passed, 0 failed, 0 skipped$"],
             VMTEST, "--suite", suite, "-t", "standin_pass", "--repeat", "2",
             "--run-args", "--self-check -s 'a b*' ''", "--", "--", "-s", "x")
+    # The AMD lab: kvm_amd under both default sets in QEMU's TCG.
+    c.check("--cpu amd: passing test under npt=1 and npt=0", 0,
+            [r'^LAB: set 1 params "npt=1" loaded nested=(1|Y) npt=Y',
+             r'^LAB: set 2 params "npt=0" loaded nested=(1|Y) npt=N',
+             r'^vmtest: starting tcg ',
+             r'^  2 +"npt=0" +exit=0 +1/1 +0  1/0/0 ',
+             r"^vmtest: 2 passed, 0 failed, 0 skipped$"],
+            VMTEST, "--cpu", "amd", "--suite", suite, "-t", "standin_pass")
     c.check("failing test makes the host exit 1", 1,
             ["^not ok .*standin_fail", "^vmtest: 1 passed, 1 failed, 0 skipped$"],
             VMTEST, "--suite", suite, "--params", "ept=1")

@@ -46,7 +46,7 @@ def failure_context(run, con):
 def _set_rows(run, con):
     cfg = run.cfg
     out = [f"  {'set':<3} {'params':<22} {'result':<9} {'runs':>4} {'failed':>6}  "
-           f"{'scenarios':<14} kvm_intel parameters"]
+           f"{'scenarios':<14} {cfg.cpu.modname} parameters"]
     for i, params in enumerate(cfg.param_sets, 1):
         s = con.sets[i]
         result = s.state or (f"exit={s.rc}" if s.rc is not None else "no run")
@@ -76,7 +76,8 @@ def _phase_rows(run, con):
         st = con.sets[i].t
         p = f'set {i} "{params}"'
         tests = "tests" if cfg.runs_per_set == 1 else f"tests ({con.sets[i].runs} runs)"
-        out.append(row(f"{p} insmod kvm_intel", span(st.get("begin"), st.get("loaded"))))
+        out.append(row(f"{p} insmod {cfg.cpu.modname}", span(st.get("begin"),
+                                                              st.get("loaded"))))
         out.append(row(f"{p} {tests}", span(st.get("loaded"), st.get("exit"))))
         if len(cfg.kinds) > 1:
             for k in cfg.kinds:
@@ -101,15 +102,16 @@ def norm_bool(v):
             "0": "N", "N": "N", "n": "N", "off": "N"}.get(v, v)
 
 
-def readback_warnings(params, info, i):
-    """kvm_intel quietly turns features off that the CPU lacks (e.g. ept=1
-    without EPT): say so when a set did not get what it asked for."""
+def readback_warnings(params, info, i, module="kvm_intel"):
+    """kvm_intel (kvm_amd) quietly turns features off that the CPU lacks
+    (e.g. ept=1 without EPT): say so when a set did not get what it asked
+    for."""
     got = dict(w.partition("=")[::2] for w in info.split())
     out = []
     for w in ("nested=1 " + params).split():
         name, eq, want = w.partition("=")
         if eq and name in got and norm_bool(got[name]) != norm_bool(want):
-            out.append(f"vmtest: warning: set {i} asked for {w} but kvm_intel has "
+            out.append(f"vmtest: warning: set {i} asked for {w} but {module} has "
                        f"{name}={got[name]}")
     return out
 
@@ -126,7 +128,7 @@ def report(run, con, verdict):
     out += [""] + _set_rows(run, con) + [""] + _phase_rows(run, con) + [""]
     for i, params in enumerate(run.cfg.param_sets, 1):
         if con.sets[i].info:
-            out += readback_warnings(params, con.sets[i].info, i)
+            out += readback_warnings(params, con.sets[i].info, i, run.cfg.cpu.modname)
     if con.warnings:
         out.append(f"vmtest: note: the guest kernel printed {con.warnings} "
                    "WARNING/BUG/Oops line(s)")
@@ -140,7 +142,7 @@ def errors(run, con, verdict):
     """The error lines that close the report, before the last word."""
     out = []
     if con.modload_fail or any(s.state == "modfail" for s in con.sets.values()):
-        what = con.modload_fail[:-3] if con.modload_fail else "kvm_intel"
+        what = con.modload_fail[:-3] if con.modload_fail else run.cfg.cpu.modname
         out.append(f"error: {what} failed to load: {con.load_report or 'no message'}")
     if con.crash is not None:
         where = f" in {con.crash_where}" if con.crash_where else ""

@@ -1,11 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""vmtest: run the suite for real on an emulated machine whose CPU has VMX.
+"""vmtest: run the suite for real on an emulated machine whose CPU has VMX
+(or SVM).
 
 Our machines have no hardware VMX, so nested VMX cannot be tested on the
 host.  This boots Debian's cloud kernel inside Bochs (a Haswell CPU model
 with VMX emulation), loads kvm_intel nested=1 there and runs the suite's
 run_tests.sh once per kvm_intel parameter set.  Where the host's own KVM
 offers nested VMX, QEMU with KVM acceleration does the same much faster.
+With --cpu amd, QEMU's TCG (an emulated AMD CPU with SVM) runs kvm_amd the
+same way.
 """
 
 import os
@@ -66,23 +69,31 @@ class Run:
 
 def choose_emulator(run):
     if run.emulator == "auto":
-        run.emulator = "qemu" if machines.host_has_nested_vmx() else "bochs"
+        cpu = run.cfg.cpu
+        if machines.host_has_nested(cpu):
+            run.emulator = "qemu"
+        else:
+            run.emulator = "bochs" if cpu.name == "intel" else "tcg"
 
 
 def check_deps(run):
     cfg, entries = run.cfg, list(deps.COMMON)
     if run.emulator == "bochs":
         entries += deps.BOCHS
+    elif run.emulator == "tcg":
+        # The AMD lab needs QEMU on every host: installed like Bochs.
+        entries += deps.QEMU
     elif not cfg.dry_run:
-        # QEMU is a large install that only helps on a host with nested VMX;
-        # the lab asks for it rather than pulling it in.
+        # QEMU with KVM only helps on a host with nested VMX (SVM); the lab
+        # asks for it rather than pulling it in.
         if shutil.which("qemu-system-x86_64") is None:
             raise LabError(E_HOST, "--emulator qemu needs qemu-system-x86_64: install "
                            "qemu-system-x86 (Debian, Arch) or qemu-system-x86-core (Fedora)")
         if not os.access("/dev/kvm", os.R_OK | os.W_OK):
             raise LabError(E_HOST, "--emulator qemu needs a usable /dev/kvm")
-        if not machines.host_has_nested_vmx():
-            msg("warning: host KVM offers no nested VMX; kvm_intel will not load")
+        if not machines.host_has_nested(cfg.cpu):
+            msg(f"warning: host KVM offers no nested {cfg.cpu.flag.upper()}; "
+                f"{cfg.cpu.modname} will not load")
     if not cfg.suite:
         entries.append(deps.MAKE)
     if not cfg.kernel:
@@ -130,11 +141,11 @@ def get_kernel(run):
 
 
 def collect_modules(run, pkg_moddir):
-    """name -> file of irqbypass, kvm and kvm-intel.  irqbypass rarely
-    changes: a developer's kvm.ko can use the packaged one, and a custom
-    kernel may have it built in."""
+    """name -> file of irqbypass, kvm and the vendor module (kvm-intel or
+    kvm-amd).  irqbypass rarely changes: a developer's kvm.ko can use the
+    packaged one, and a custom kernel may have it built in."""
     mods, mdir = {}, run.cfg.modules
-    for name in ("irqbypass", "kvm", "kvm-intel"):
+    for name in ("irqbypass", "kvm", run.cfg.cpu.module):
         src = kmod.find_module(name, mdir) if mdir else None
         if src is None and pkg_moddir and (not mdir or name == "irqbypass"):
             src = kmod.find_module(name, pkg_moddir)
@@ -147,19 +158,20 @@ def collect_modules(run, pkg_moddir):
     return mods
 
 
-def check_param_names(run, kvm_intel):
-    """Each --params name must be one of kvm-intel.ko's parameters: kvm_intel
-    refuses unknown ones only at insmod time, deep in a boot."""
+def check_param_names(run, vendor_ko):
+    """Each --params name must be one of the vendor module's parameters
+    (kvm-intel.ko, kvm-amd.ko): the module refuses unknown ones only at
+    insmod time, deep in a boot."""
     try:
-        known = kmod.module_params(kvm_intel)
+        known = kmod.module_params(vendor_ko)
     except (OSError, ValueError, IndexError, kmod.lzma.LZMAError) as e:
-        msg(f"warning: cannot read the parameters of {kvm_intel} ({e}); not checked")
+        msg(f"warning: cannot read the parameters of {vendor_ko} ({e}); not checked")
         return
     bad = cli.unknown_params(run.cfg.param_sets, known)
     if bad:
         w, p = bad[0]
-        raise UsageError(f"unknown kvm_intel parameter '{w.partition('=')[0]}' in "
-                         f"--params \"{p}\": {os.path.basename(kvm_intel)} has "
+        raise UsageError(f"unknown {run.cfg.cpu.modname} parameter '{w.partition('=')[0]}' "
+                         f"in --params \"{p}\": {os.path.basename(vendor_ko)} has "
                          f"{', '.join(sorted(known))}")
 
 
@@ -184,7 +196,7 @@ def prepare(run):
     run.t["host0"] = time.time()
     image, pkg_moddir = get_kernel(run)
     mods = collect_modules(run, pkg_moddir)
-    check_param_names(run, mods["kvm-intel"])
+    check_param_names(run, mods[run.cfg.cpu.module])
     # Only a run that got this far takes a place among the kept logs.
     make_out_dir(run)
     run.console = os.path.join(run.out, "console.log")
@@ -195,6 +207,8 @@ def prepare(run):
     if run.emulator == "bochs":
         iso = media.iso(run.work, image, initrd)
         cmd = machines.bochs(run.work, run.out, iso, run.console)
+    elif run.emulator == "tcg":
+        cmd = machines.qemu_tcg(image, initrd, media.CMDLINE, run.console)
     else:
         cmd = machines.qemu_kvm(image, initrd, media.CMDLINE, run.console)
     run.t["built"] = time.time()
@@ -229,6 +243,11 @@ def boot(run, cmd):
     rc = run.emu.wait()
     run.emu = None
     run.t["end"] = time.time()
+    # QEMU runs with -no-reboot: a guest reset (a triple fault) ends it
+    # with status 0, which only the missing poweroff marker tells apart.
+    if run.emulator != "bochs" and rc == 0 and "poweroff" not in con.t \
+            and not (con.timed_out or con.crash is not None):
+        con.machine_reset(run.t["end"])
     return rc
 
 
@@ -236,7 +255,7 @@ def finish(run, emu_rc):
     """The report, the verdict and the exit code (before --bisect mapping)."""
     con, cfg = run.con, run.cfg
     v = results.verdict(con, cfg.param_sets, cfg.runs_per_set, cfg.bisect, run.emulator,
-                        emu_rc)
+                        emu_rc, cfg.cpu.modname)
     if con.crash is not None:
         with open(os.path.join(run.out, "crash.log"), "w") as f:
             f.write("\n".join(con.excerpt()) + "\n")
@@ -327,17 +346,47 @@ def boot_one(cfg, want, kernel):
     return run, code
 
 
-def closing(runs):
+def read_total(path):
+    """The counts an earlier run left in a --total-file, or None."""
+    try:
+        with open(path) as f:
+            text = f.read().strip()
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        msg(f"warning: cannot read {path} ({e}); earlier runs not counted")
+        return None
+    m = console.CLOSING.match(text)
+    if not m:
+        msg(f"warning: {path} holds no 'N passed, N failed, N skipped'; earlier runs "
+            "not counted")
+        return None
+    return tuple(int(x) for x in m.groups())
+
+
+def write_total(path, c):
+    try:
+        with open(path + ".new", "w") as f:
+            f.write(results.count_text(c) + "\n")
+        os.replace(path + ".new", path)
+    except OSError as e:
+        msg(f"warning: cannot write {path}: {e}")
+
+
+def closing(runs, total_file=None):
     """The closing lines: per kind of run (with --self-check) and, with more
-    than one kernel, per kernel; the last line is always the total."""
+    than one kernel, per kernel; the last line is always the total, with
+    --total-file that of the earlier runs in it too."""
     accepted = [(label, r) for label, r in runs if r.accepted]
     if not accepted:
         return
     several = len(accepted) > 1
+    cpu = accepted[0][1].cfg.cpu
+    tag = "" if cpu.name == "intel" else f"{cpu.name}: "
     totals = []
     for label, run in accepted:
         sets, cfg = counts_of(run), run.cfg
-        prefix = f"kernel {label}: " if several else ""
+        prefix = tag + (f"kernel {label}: " if several else "")
         for line in results.kind_lines(sets, cfg.kinds, len(cfg.param_sets) * cfg.repeat,
                                        prefix):
             emit(line)
@@ -345,7 +394,15 @@ def closing(runs):
         if several:
             emit(f"vmtest: {prefix}{results.count_text(c)}")
         totals.append(c)
-    emit(f"vmtest: {results.count_text(results.add_counts(totals))}")
+    total = results.add_counts(totals)
+    if total_file:
+        earlier = read_total(total_file)
+        if earlier is not None:
+            emit(f"vmtest: {tag}this run: {results.count_text(total)}")
+            emit(f"vmtest: earlier runs ({total_file}): {results.count_text(earlier)}")
+            total = results.add_counts([total, earlier])
+        write_total(total_file, total)
+    emit(f"vmtest: {results.count_text(total)}")
 
 
 def main(argv):
@@ -390,5 +447,5 @@ def main(argv):
     except Interrupted as e:
         msg("interrupted" if e.code == 130 else "terminated")
         return e.code
-    closing(runs)
+    closing(runs, cfg.total_file)
     return results.bisect_exit(code, bisect)

@@ -63,7 +63,7 @@ class BadInput(unittest.TestCase):
         self.refused(["--timeout", "-5"], "--timeout needs a number of seconds")
 
     def test_emulator(self):
-        self.refused(["--emulator", "vmware"], "--emulator must be bochs, qemu or auto")
+        self.refused(["--emulator", "vmware"], "--emulator must be bochs, qemu, tcg or auto")
 
     def test_quotes(self):
         self.refused(["--run-args", "-s 'vmxon"], "unbalanced quote")
