@@ -121,4 +121,29 @@
 #define VMX_AR_TSS64_BUSY		0x008b
 #define VMX_AR_LDT_UNUSABLE		(VMX_AR_UNUSABLE_MASK | 0x82)
 
+/* VM functions (SDM Vol. 3C 25.6.14, 26.5.6; B.2.1 for the 64-bit fields). */
+#define VM_FUNCTION_CONTROL		0x00002018
+#define EPTP_LIST_ADDRESS		0x00002024
+#define VMX_VMFUNC_EPTP_SWITCHING	(1ull << 0)
+#define VMFUNC_EPTP_ENTRIES		512
+
+/* Interruption types of event injection beyond those above (SDM Vol. 3C 25.8.3). */
+#define INTR_TYPE_SOFT_INTR		4
+
+/*
+ * VM-exit instruction information of VMREAD and VMWRITE (SDM Vol. 3C
+ * Table 28-13): bit 10 says the other operand is a register, given in bits
+ * 6:3; bits 31:28 are the register holding the field encoding.
+ */
+#define VMX_INSN_INFO_REG1(i)		(((i) >> 3) & 0xf)
+#define VMX_INSN_INFO_REG_OPERAND	(1u << 10)
+#define VMX_INSN_INFO_REG2(i)		(((i) >> 28) & 0xf)
+/* Shadow-VMCS indicator: bit 31 of a VMCS region's first word (SDM Vol. 3C 25.2). */
+#define VMCS_SHADOW_INDICATOR		(1u << 31)
+
+/* Single-step in GUEST_PENDING_DBG_EXCEPTIONS, as in DR6 (SDM Vol. 3C 25.4.2). */
+#ifndef DR6_BS
+#define DR6_BS				(1ull << 14)
+#endif
+
 #endif /* SELFTEST_KVM_VMX_ARCH_H */
