@@ -17,6 +17,7 @@
 #   /lab/tests    one run_tests.sh argument (test name or pattern) per line
 #   /lab/args     more run_tests.sh arguments, one per line (may be empty lines),
 #                 given after the tests
+#   /lab/coverage.sh  functions for "coverage" in /lab/flags
 #   /lab/flags    "bisect" when run_tests.sh must get --bisect; "repeat N" to run
 #                 it N times per set; "selfcheck" to follow each run by one with
 #                 --self-check
@@ -149,6 +150,13 @@ vendor_module()
 
 vendor_module /lab/vendor
 
+# Function coverage of kvm and the vendor module, per set (lab/coverage.sh).
+coverage=
+if grep -qx coverage /lab/flags 2>/dev/null; then
+	. /lab/coverage.sh
+	coverage=init
+fi
+
 i=0
 # fd 3: "read" inside the loop must not eat the tests' stdin or vice versa.
 while IFS= read -r params <&3; do
@@ -174,6 +182,12 @@ while IFS= read -r params <&3; do
 		[ -r "$f" ] && vals="$vals $n=$(cat "$f")"
 	done
 	lab "$tag loaded$vals"
+	if [ "$coverage" = init ]; then
+		coverage_init kvm "$vname" && coverage=on || coverage=
+	fi
+	if [ "$coverage" = on ] && ! coverage_start kvm "$vname"; then
+		coverage=
+	fi
 
 	r=0
 	while [ "$r" -lt "$repeat" ]; do
@@ -193,6 +207,8 @@ while IFS= read -r params <&3; do
 			[ "$rc" -ne 0 ] && [ "$rc" -ne 125 ] && dmesg_since "$mark"
 		done
 	done
+
+	[ "$coverage" = on ] && coverage_stop $i
 
 	mark=$(dmesg_mark)
 	if ! out=$(rmmod "$vname" 2>&1); then

@@ -28,6 +28,7 @@ VMTEST_OPTIONS = {
     "--emulator": ("emulator", "value"),
     "--timeout": ("timeout", "value"),
     "--self-check": ("self_check", "flag"),
+    "--coverage": ("coverage", "flag"),
     "--env": ("env", "append"),
     "--kernel-version": ("kernel_versions", "append"),
     "--kernel-fallback": ("kernel_fallback", "value"),
@@ -64,6 +65,11 @@ Options:
   --self-check         after each run, run run_tests.sh --self-check (every
                        scenario normally, then inverted: it must fail at its
                        rule's own assertion); both are counted
+  --coverage           record which functions of kvm.ko and the vendor module
+                       each set enters (ftrace); print hits/traceable per source
+                       file and set, and vmx/nested.c's (svm/nested.c's)
+                       functions never entered; needs the kernel's -dbg package
+                       (fetched) or debug info in --modules' .ko files
   --env NAME=VALUE     set NAME in the guest for run_tests.sh and its tests
                        (repeatable), e.g. --env NST_RUN_KNOWN_CRASHES=1
   --kernel-version V   boot Debian's cloud kernel V: 6.1, 6.12, newest (Debian
@@ -265,6 +271,7 @@ class VmtestConfig:
     kernel_tree: str = None
     cpu: cpus.Cpu = cpus.INTEL
     total_file: str = None
+    coverage: bool = False
 
     @property
     def kinds(self):
@@ -419,7 +426,7 @@ def vmtest_config(argv):
         env=o.get("env", []), kernel_versions=o.get("kernel_versions", []),
         kernel_fallback=o.get("kernel_fallback"),
         kernel_tree=o.get("kernel_tree") and os.path.abspath(o["kernel_tree"]),
-        cpu=cpu, total_file=o.get("total_file"))
+        cpu=cpu, total_file=o.get("total_file"), coverage=bool(o.get("coverage")))
 
 
 def unknown_params(param_sets, known):

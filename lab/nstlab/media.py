@@ -38,6 +38,7 @@ def _base(root, lab_dir):
     os.symlink("busybox", os.path.join(root, "bin", "sh"))
     shutil.copyfile(os.path.join(lab_dir, "init.sh"), os.path.join(root, "init"))
     os.chmod(os.path.join(root, "init"), 0o755)
+    shutil.copyfile(os.path.join(lab_dir, "coverage.sh"), os.path.join(root, "lab", "coverage.sh"))
     # Scripts written for bash get busybox ash, which knows many bashisms
     # ([[ ]], local, ${v//a/b}) but not arrays; run_tests.sh should stay POSIX
     # sh anyway.
@@ -55,7 +56,8 @@ def _settings(root, cfg):
     _write(os.path.join(lab, "args"), "".join(a + "\n" for a in cfg.run_args))
     _write(os.path.join(lab, "flags"),
            f"repeat {cfg.repeat}\n" + ("bisect\n" if cfg.bisect else "")
-           + ("selfcheck\n" if cfg.self_check else ""))
+           + ("selfcheck\n" if cfg.self_check else "")
+           + ("coverage\n" if cfg.coverage else ""))
     _write(os.path.join(lab, "env"), "".join(e + "\n" for e in cfg.env))
 
 

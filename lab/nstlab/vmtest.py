@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 
-from . import (cli, console, deps, kernels, kmod, machines, media, results, summary,
+from . import (cli, console, coverage, deps, kernels, kmod, machines, media, results, summary,
                treebuild)
 from .errors import (LabError, UsageError, Interrupted, E_USAGE, E_HOST, E_LAB,
                      install_signal_handlers)
@@ -261,10 +261,53 @@ def finish(run, emu_rc):
             f.write("\n".join(con.excerpt()) + "\n")
     for line in summary.report(run, con, v):
         sys.stderr.write(line + "\n")
+    code = v.code
+    if cfg.coverage:
+        try:
+            for line in coverage_report(run):
+                msg(line)
+        except LabError as e:
+            msg(f"error: {e}")
+            code = code or e.code
     for line in summary.errors(run, con, v):
         msg(line)
-    msg(results.last_word(v.code, cfg.bisect))
-    return v.code
+    msg(results.last_word(code, cfg.bisect))
+    return code
+
+
+def debug_kos(run):
+    """The .ko files whose debug info maps functions to source files:
+    --modules' own, else those of the kernel's -dbg package."""
+    cfg = run.cfg
+    names = ("kvm", cfg.cpu.module)
+    if cfg.modules:
+        kos = [kmod.find_module(n, cfg.modules) for n in names]
+        if None in kos or not all(coverage.module_files(k) for k in kos):
+            raise LabError(E_HOST, f"--coverage needs debug info in {cfg.modules}'s kvm.ko "
+                           f"and {cfg.cpu.module}.ko (build them with CONFIG_DEBUG_INFO)")
+        return kos
+    if run.kernel is None:
+        raise LabError(E_HOST, "--coverage needs a Debian kernel (its -dbg package) or "
+                       "--modules with debug info")
+    apts = [kernels.apt_for(run.cache, a, msg) for a in kernels.archives_for(
+        run.kernel_version)] if run.kernel_version else [
+        kernels.Apt(os.path.join(run.cache, "apt"), log=msg)]
+    d = coverage.debug_modules(run.cache, run.kernel, apts, msg)
+    kos = [coverage.find_debug_ko(d, n) for n in names]
+    if None in kos:
+        raise LabError(E_HOST, f"{d} lacks {' or '.join(n for n, k in zip(names, kos) if not k)}")
+    return kos
+
+
+def coverage_report(run):
+    """The coverage lines of the report; LabError when none can be made."""
+    rec = coverage.parse(run.con.lines)
+    if not rec.hits:
+        raise LabError(E_LAB, f"coverage: nothing recorded ({rec.why or 'no set ran'})")
+    sources = coverage.source_map(debug_kos(run))
+    labels = {i + 1: p or "(none)" for i, p in enumerate(run.cfg.param_sets)}
+    return coverage.report(rec, sources, labels, run.cfg.cpu.modname,
+                           os.path.join(run.out, "coverage.json"))
 
 
 def run_lab(run):

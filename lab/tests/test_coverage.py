@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""--coverage: the guest's markers, functions to source files, the table."""
+
+import json
+import os
+import tempfile
+import unittest
+
+import helpers  # noqa: F401
+from nstlab import coverage
+
+NM = """\
+0000000000001000 t nested_vmx_run\tdebian/build/build_amd64_none_cloud-amd64/arch/x86/kvm/vmx/nested.c:3512
+0000000000002000 t handle_vmfunc\tdebian/build/build_amd64_none_cloud-amd64/arch/x86/kvm/vmx/nested.c:5800
+0000000000003000 T vmx_vcpu_run\t/build/linux/arch/x86/kvm/vmx/vmx.c:7100
+0000000000004000 t no_line_info
+0000000000005000 d some_data\tarch/x86/kvm/vmx/vmx.c:10
+"""
+
+CONSOLE = [
+    "LAB: set 1 params \"ept=1\" begin",
+    "LAB: coverage traceable kvm_intel nested_vmx_run handle_vmfunc",
+    "LAB: coverage traceable kvm_intel vmx_vcpu_run orphan",
+    "LAB: coverage set 1 hit nested_vmx_run vmx_vcpu_run",
+    "LAB: coverage set 1 lost 0",
+    "LAB: coverage set 2 hit vmx_vcpu_run",
+    "LAB: coverage set 2 lost 7",
+]
+
+
+class Coverage(unittest.TestCase):
+    def test_nm_maps_text_symbols_to_files_below_the_build_folder(self):
+        files = coverage.function_files(NM)
+        self.assertEqual(files, {"nested_vmx_run": {"arch/x86/kvm/vmx/nested.c"},
+                                 "handle_vmfunc": {"arch/x86/kvm/vmx/nested.c"},
+                                 "vmx_vcpu_run": {"arch/x86/kvm/vmx/vmx.c"}})
+
+    def test_markers(self):
+        rec = coverage.parse(CONSOLE)
+        self.assertEqual(rec.traceable["kvm_intel"],
+                         {"nested_vmx_run", "handle_vmfunc", "vmx_vcpu_run", "orphan"})
+        self.assertEqual(rec.hits, {1: {"nested_vmx_run", "vmx_vcpu_run"}, 2: {"vmx_vcpu_run"}})
+        self.assertEqual(rec.lost, {1: 0, 2: 7})
+
+    def test_table_per_file_and_set_union_last_and_never_hit(self):
+        rec = coverage.parse(CONSOLE)
+        sources = {"kvm_intel": coverage.function_files(NM)}
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "coverage.json")
+            lines = coverage.report(rec, sources, {1: "ept=1", 2: "ept=0"}, "kvm_intel", out)
+            data = json.load(open(out))
+        text = "\n".join(lines)
+        self.assertRegex(text, r"arch/x86/kvm/vmx/nested.c\s+1/2\s+0/2\s+1/2")
+        self.assertRegex(text, r"arch/x86/kvm/vmx/vmx.c\s+1/1\s+1/1\s+1/1")
+        self.assertIn("arch/x86/kvm/vmx/nested.c: 1/2 functions entered; never: handle_vmfunc",
+                      text)
+        self.assertIn("set 2: the trace buffer dropped 7 events", text)
+        self.assertIn("1 traceable functions have no source file", text)
+        self.assertEqual(data["sets"]["1"]["files"]["arch/x86/kvm/vmx/nested.c"],
+                         ["nested_vmx_run"])
+        self.assertEqual(data["unmapped"], ["orphan [kvm_intel]"])
+
+    def test_unavailable(self):
+        rec = coverage.parse(["LAB: coverage unavailable no function tracer in this kernel"])
+        self.assertEqual(coverage.report(rec, {}, {}, "kvm_intel", "/nonexistent"),
+                         ["coverage: unavailable: no function tracer in this kernel"])
+
+
+if __name__ == "__main__":
+    unittest.main()
