@@ -78,6 +78,14 @@
 #define VMXERR_VMPTRLD_INVALID_ADDRESS		9
 #define VMXERR_UNSUPPORTED_VMCS_COMPONENT	12
 #define VMXERR_INVALID_OPERAND_TO_INVEPT_INVVPID 28
+#ifndef VMXERR_VMCLEAR_VMXON_POINTER
+#define VMXERR_VMCLEAR_INVALID_ADDRESS		2
+#define VMXERR_VMCLEAR_VMXON_POINTER		3
+#define VMXERR_VMPTRLD_VMXON_POINTER		10
+#define VMXERR_VMPTRLD_INCORRECT_VMCS_REVISION_ID 11
+#define VMXERR_VMWRITE_READ_ONLY_VMCS_COMPONENT	13
+#define VMXERR_VMXON_IN_VMX_ROOT_OPERATION	15
+#endif
 
 /* INVEPT and INVVPID types (SDM Vol. 3C 31.3). */
 #define VMX_EPT_EXTENT_CONTEXT			1
@@ -108,6 +116,12 @@
 #define VMX_BASIC_REVISION(b)		((uint32_t)(b) & 0x7fffffff)
 #define VMX_BASIC_TRUE_CTLS		(1ull << 55)
 #define VMX_MISC_PREEMPTION_TIMER_RATE(m)	((m) & 0x1f)
+/* The recommended maximum of entries in each MSR list: 512 * (MISC[27:25] + 1). */
+#define VMX_MISC_MSR_LIST_MAX(m)	(512 * ((((m) >> 25) & 7) + 1))
+/* VMWRITE may write the VM-exit information fields (SDM Vol. 3C A.6). */
+#define VMX_MISC_VMWRITE_ANY_FIELD	(1ull << 29)
+/* IA32_VMX_VMCS_ENUM[9:1]: the highest index of any VMCS field encoding (A.9). */
+#define VMX_VMCS_ENUM_MAX_INDEX(e)	(((e) >> 1) & 0x1ff)
 
 /* Guest activity states (SDM Vol. 3C 25.4.2). */
 #define GUEST_ACTIVITY_ACTIVE		0
