@@ -16,6 +16,12 @@
 /* struct l2_step: the first 32 bytes of a request. */
 #define L2_STEP_SIZE		32
 
+/*
+ * The agent's report instruction: VMCALL (0f 01 c1) for VMX, VMMCALL
+ * (0f 01 d9) for SVM, both 3 bytes.
+ */
+#define L2_REPORT_LEN		3
+
 /* The port of the KVM selftests library's x86 ucall (UCALL_PIO_PORT). */
 #define L2_UCALL_PORT		0x1000
 

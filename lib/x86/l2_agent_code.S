@@ -3,6 +3,11 @@
  * The L2 agent (see x86/l2_agent.h), once for IA-32e mode and once for
  * 32-bit protected mode.  RBX/EBX holds the request block.
  *
+ * Assembled once per vendor from this one source: as it is for VMX, where
+ * the agent reports with VMCALL; lib/x86/svm_l2_agent_code.S defines
+ * L2_AGENT_REPORT as VMMCALL and L2_AGENT_SYM() to give the symbols an svm_
+ * prefix, then includes this file.
+ *
  * Each op is a subroutine that carries out the request at RBX/EBX and
  * returns, so that L2_OP_BATCH can run several requests in one stretch of
  * L2 execution, without a VM exit between them.  Ops may clobber
@@ -13,20 +18,25 @@
  */
 #include "x86/l2_agent_abi.h"
 
+#ifndef L2_AGENT_REPORT
+#define L2_AGENT_REPORT		vmcall
+#define L2_AGENT_SYM(name)	name
+#endif
+
 #define CR4_PGE		0x80		/* SDM Vol. 3A 2.5 */
 #define CR0_PG		0x80000000
 
 	.text
-	.globl l2_agent_code_start, l2_agent_code_end
-l2_agent_code_start:
+	.globl L2_AGENT_SYM(l2_agent_code_start), L2_AGENT_SYM(l2_agent_code_end)
+L2_AGENT_SYM(l2_agent_code_start):
 
 #ifdef __x86_64__	/* a 32-bit L1 runs only 32-bit L2s: it cannot be a 64-bit host */
 	.code64
-	.globl l2_agent64
-l2_agent64:
-	vmcall
+	.globl L2_AGENT_SYM(l2_agent64)
+L2_AGENT_SYM(l2_agent64):
+	L2_AGENT_REPORT
 	call .Ldo64
-	jmp l2_agent64
+	jmp L2_AGENT_SYM(l2_agent64)
 
 /* Carries out the request at RBX. */
 .Ldo64:
@@ -137,11 +147,11 @@ l2_agent64:
 #endif
 
 	.code32
-	.globl l2_agent32
-l2_agent32:
-	vmcall
+	.globl L2_AGENT_SYM(l2_agent32)
+L2_AGENT_SYM(l2_agent32):
+	L2_AGENT_REPORT
 	call .Ldo32
-	jmp l2_agent32
+	jmp L2_AGENT_SYM(l2_agent32)
 
 /* Carries out the request at EBX. */
 .Ldo32:
@@ -255,6 +265,6 @@ l2_agent32:
 	popl %esi
 	popl %ebx
 	ret
-l2_agent_code_end:
+L2_AGENT_SYM(l2_agent_code_end):
 
 	.section .note.GNU-stack, "", @progbits
