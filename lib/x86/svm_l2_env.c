@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* An SVM L2 ready for the agent (see x86/svm_l2_env.h). */
+#include "x86/svm_l2_agent.h"
+#include "x86/svm_l2_env.h"
+
+void svm_l2_env_create(struct svm_l2_env *e, const struct svm_l2_env_setup *s)
+{
+	e->svm = svm_enable();
+	e->mode = s->mode;
+	e->has_npt = s->npt;
+	if (s->npt) {
+		svm_require_npt(e->svm);
+		npt_create(&e->npt);
+	}
+	l2_pt_create(&e->pt, s->mode);
+	e->vmcb = l2_vmcb_create(e->svm, &(struct svm_l2_setup){
+		.mode = s->mode, .entry = svm_l2_agent_entry(s->mode), .cr3 = e->pt.root,
+		.ncr3 = s->npt ? e->npt.root : 0, .asid = s->asid });
+}
+
+void svm_l2_env_start(struct svm_l2_env *e)
+{
+	svm_l2_agent_start(&e->agent, e->svm, e->vmcb);
+}
+
+void svm_l2_env_destroy(struct svm_l2_env *e)
+{
+	svm_disable(e->svm);
+}
