@@ -93,8 +93,9 @@ static void skip_on_pdpte_flaw(struct fixture *f)
 		uint64_t pdpte = pae_pdpte(&f->pt[0], i);
 
 		if (!cfg.npt && (pdpte & PDPTE_RSVD_LOW))
-			GUEST_SKIP("the CPU set reserved bits 0x%lx of PDPTE %d (0x%lx) in L2's walk "
-				   "(an emulator flaw, QEMU TCG)", (uint64_t)(pdpte & PDPTE_RSVD_LOW), i, pdpte);
+			GUEST_SKIP("the CPU set reserved bits 0x%lx of PDPTE %d (0x%lx) in "
+				   "L2's walk (an emulator flaw, QEMU TCG)",
+				   (uint64_t)(pdpte & PDPTE_RSVD_LOW), i, pdpte);
 	}
 }
 
