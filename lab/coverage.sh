@@ -13,7 +13,9 @@
 
 TR=/sys/kernel/tracing
 COV_HIT=/tmp/coverage.hit
+COV_FIFO=/tmp/coverage.fifo
 COV_NAMES_PER_LINE=20
+COV_NOTRACE_BATCH=16
 
 coverage_print()	# PREFIX < one name per line
 {
@@ -54,39 +56,51 @@ coverage_start()	# MODULE...
 	# Keep the oldest events when the buffer is full: a function's first
 	# call is what counts.
 	echo 0 >$TR/options/overwrite
-	echo 16384 >$TR/buffer_size_kb
+	echo 4096 >$TR/buffer_size_kb
 	echo >$TR/trace
 	: >$COV_HIT
 	echo function >$TR/current_tracer
-	# Lines end "...: NAME <-CALLER".  Closing set_ftrace_notrace after
-	# each name makes ftrace apply it at once.
-	cat $TR/trace_pipe | awk -v hit=$COV_HIT -v notrace=$TR/set_ftrace_notrace '
+	# Lines end "...: NAME <-CALLER".  Each write of set_ftrace_notrace
+	# rewrites the kernel's ftrace call sites (slow in an emulator), so new
+	# names go in batches; closing the file applies them.
+	rm -f $COV_FIFO
+	mkfifo $COV_FIFO
+	cat $TR/trace_pipe >$COV_FIFO &
+	COV_CAT=$!
+	awk -v hit=$COV_HIT -v notrace=$TR/set_ftrace_notrace \
+			-v batch=$COV_NOTRACE_BATCH '
+		function flush() {
+			if (new == "")
+				return
+			printf "%s", new >>notrace; close(notrace)
+			new = ""; n = 0
+		}
 		match($0, /: [^ ]+ <-/) {
 			f = substr($0, RSTART + 2, RLENGTH - 5)
 			if (f in seen)
 				next
 			seen[f] = 1
 			print f >>hit; close(hit)
-			print f >>notrace; close(notrace)
-		}' &
+			new = new f "\n"
+			if (++n == batch)
+				flush()
+		}
+		END { flush() }' <$COV_FIFO &
 	COV_READER=$!
 	echo 1 >$TR/tracing_on
 }
 
-# Stops tracing, lets the reader drain the buffer and prints set N's hits.
+# Stops tracing and prints set N's hits: the reader's, and what it left in
+# the buffer.
 coverage_stop()		# N
 {
-	local n=0 lost
+	local lost
 
 	echo 0 >$TR/tracing_on
-	# trace shows what the reader has not consumed yet: wait until empty.
-	while grep -qv '^#' $TR/trace && [ $n -lt 30 ]; do
-		sleep 1
-		n=$((n + 1))
-	done
 	# The reader's awk ends at the end of its input.
-	pkill -f "cat $TR/trace_pipe" 2>/dev/null
-	wait $COV_READER 2>/dev/null
+	kill $COV_CAT
+	wait $COV_CAT $COV_READER 2>/dev/null
+	sed -n 's/.*: \([^ ]*\) <-.*/\1/p' $TR/trace >>$COV_HIT
 	echo nop >$TR/current_tracer
 	: >$TR/set_ftrace_notrace
 	: >$TR/set_ftrace_filter
