@@ -43,6 +43,15 @@ static inline void svm_vmsave(uint64_t pa)
 	asm volatile("vmsave %%rax" : : "a"(pa) : "memory");
 }
 
+/*
+ * INVLPGA (APM Vol. 3): invalidates the translation of @va in @asid, for
+ * L1 to flush an L2's translations of one page.
+ */
+static inline void svm_invlpga(uint64_t va, uint32_t asid)
+{
+	asm volatile("invlpga %%rax, %%ecx" : : "a"(va), "c"(asid) : "memory");
+}
+
 /* L1's SVM state: what every vmcb12 of it shares. */
 struct l1_svm {
 	uint64_t hsave_pa;		/* VM_HSAVE_PA: where VMRUN keeps L1's state */
