@@ -11,9 +11,9 @@
  *    page-table entry, so a changed PDPT is used once the ASID's
  *    translations are flushed (15.16, TLB_CONTROL).
  * Without nested paging only what holds for every PAE implementation is
- * asserted: a MOV to CR3 by L2 (Vol. 2 5.3.3 and 5.5: CR3 points at the
- * PDPT, a CR3 load flushes non-global translations) makes L2 use the PDPT
- * at the new CR3 as it is in memory then.  Whether a changed PDPT is seen
+ * asserted: a MOV to CR3 by L2 (Vol. 2 chapter 5: in legacy PAE mode CR3
+ * points at the PDPT, and a CR3 load flushes non-global translations)
+ * makes L2 use the PDPT at the new CR3 as it is in memory then.  Whether a changed PDPT is seen
  * without a CR3 load is not defined there, so it is not asserted.
  *
  * L2 runs in 32-bit PAE mode.  Its page tables map WINDOW (PDPTE 3) to
@@ -38,7 +38,7 @@
 #define NR_TABLES	3
 #define MARK(i)		(0x1000000000000000ull * (i + 1) + 0xabcd)
 #define STAGE_SAVE	1
-/* Bits 2:1 and 8:5 of a legacy-PAE PDPTE are reserved (APM Vol. 2 5.3, Figure 5-10). */
+/* Bits 2:1 and 8:5 of a legacy-PAE PDPTE are reserved (APM Vol. 2 5.3, the PDPE format). */
 #define PDPTE_RSVD_LOW	0x1e6ull
 
 struct row {
@@ -166,7 +166,7 @@ static void l1_exit_saves_cr3(void)
 /*
  * 2. L1 changes table 0's WINDOW PDPTE in memory while L2 runs on it;
  * L2's own MOV to CR3 (the same value) then makes it use the PDPT as it
- * is in memory (Vol. 2 5.5; with nested paging 15.25), whatever was
+ * is in memory (Vol. 2 chapter 5; with nested paging 15.25), whatever was
  * cached before.
  */
 static void l1_cr3_load_sees_pdpt(void)

@@ -35,7 +35,7 @@ static void l1_vmrun_needs_svme(void)
 	uint8_t vector;
 
 	svm_disable(svm);
-	/* APM Vol. 3, VMRUN: #UD when EFER.SVME = 0. */
+	/* APM Vol. 2 15.4 (and Vol. 3, VMRUN): SVM instructions raise #UD with EFER.SVME clear. */
 	vector = kvm_asm_safe("vmrun %%rax", "a"((uintptr_t)v->vmcb));
 	GUEST_ASSERT_RULE(vector, UD_VECTOR, 0);
 	GUEST_DONE();
@@ -76,7 +76,7 @@ static void l1_vmrun_resume(void)
 	const struct vmx_l2_regs *r = &v->regs;
 
 	for (uint64_t i = 1; i <= NR_VMMCALLS; i++) {
-		/* APM 15.9, Table 15-7: VMMCALL exits when its intercept is set. */
+		/* APM 15.9 (instruction intercepts): VMMCALL exits when its intercept is set. */
 		svm_assert_exit_rule(v, svm_run(svm, v), SVM_EXIT_VMMCALL, SVM_EXIT_HLT);
 		/*
 		 * 15.5.1, 15.6: VMRUN and #VMEXIT switch only RAX, RSP and RIP;
@@ -218,7 +218,7 @@ static void l1_exit_code(void)
 	GUEST_DONE();
 }
 
-/* APM 15.9, Table 15-7 (instruction intercepts), 15.12 (exception intercepts). */
+/* APM 15.9 (instruction intercepts), 15.12 (exception intercepts). */
 static const struct exit_row hlt_row = { l2_hlt, 0, SVM_EXIT_HLT };
 static const struct exit_row cpuid_row = { l2_cpuid, BIT_ULL(INTERCEPT_CPUID), SVM_EXIT_CPUID };
 static const struct exit_row ud_row = { l2_ud2, 0, SVM_EXIT_EXCP_BASE + UD_VECTOR };
