@@ -35,10 +35,12 @@
 #include "x86/vmx_requirements.h"
 
 #define TARGET_VA		0xc0a03000ull
-#define TARGET_GPA		0x7f003000ull	/* beyond every memslot: only the EPTs map it */
+/* Beyond every memslot: only the two EPTs map it. */
+#define TARGET_GPA		0x7f003000ull
 #define MARK(i)			(0x3a3a000000000000ull | (i))
-#define INVALID_ENTRY		2		/* the list entry with a reserved memory type */
-#define EPT_MT_RESERVED		2ull		/* an EPTP memory type (SDM Vol. 3C 25.6.11) */
+/* The list entry with a reserved memory type (SDM Vol. 3C 25.6.11). */
+#define INVALID_ENTRY		2
+#define EPT_MT_RESERVED		2ull
 
 /*
  * L2: RBX = the mark before VMFUNC, RDX = the mark after it, both read at
