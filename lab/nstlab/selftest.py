@@ -3,7 +3,7 @@
 exit status and output, using the stand-in suite in lab/standin (one passing
 and one failing KVM test) instead of the real one.
 
-  lab/selftest           command-line checks, then six real boots (~1.5 min)
+  lab/selftest           command-line checks, then seven real boots (~2 min)
   lab/selftest --quick   command-line checks only (no emulator)
 
 Prints TAP and ends with the plain "N passed, N failed" line; exits 1 if any
@@ -136,14 +136,27 @@ sleep 600
 """
 
 
-def crashing_suite(t):
-    suite = os.path.join(t, "crash-suite")
+RESETTING_SUITE = """#!/bin/sh
+# One scenario that resets the machine (sysrq b): QEMU -no-reboot exits.
+printf 'KTAP version 1\\n1..1\\n    KTAP version 1\\n    1..1\\n'
+printf '    # reset_test\\n    # sysrq_reboot: the machine is made to reset\\n'
+echo b >/proc/sysrq-trigger
+sleep 600
+"""
+
+
+def script_suite(t, name, script):
+    suite = os.path.join(t, name)
     os.makedirs(os.path.join(suite, "x86"))
     path = os.path.join(suite, "run_tests.sh")
     with open(path, "w") as f:
-        f.write(CRASHING_SUITE)
+        f.write(script)
     os.chmod(path, 0o755)
     return suite
+
+
+def crashing_suite(t):
+    return script_suite(t, "crash-suite", CRASHING_SUITE)
 
 
 def lab_inputs(c, suite):
@@ -225,6 +238,14 @@ def boots(c, suite):
              r"^vmtest: 0 passed, 1 failed, 0 skipped$"],
             VMTEST, "--suite", crashing_suite(c.tmp), "--params", "ept=1",
             "--emulator", "bochs", "--timeout", "120")
+    # QEMU runs with -no-reboot: a reset ends it without the poweroff marker.
+    c.check("--cpu amd: a guest reset in a scenario is named and exits 1", 1,
+            [r"^vmtest: error: the machine reset \(during tests in test reset_test, "
+             r"scenario sysrq_reboot ",
+             r"^vmtest: 0 passed, 1 failed, 0 skipped$"],
+            VMTEST, "--cpu", "amd", "--suite", script_suite(c.tmp, "reset-suite",
+                                                            RESETTING_SUITE),
+            "--params", "npt=1", "--timeout", "120")
     c.check("nothing selected exits 125 with --bisect", 125,
             ["^vmtest: 0 passed, 0 failed, 0 skipped$"],
             VMTEST, "--suite", suite, "--params", "ept=1", "--bisect", "-t", "no_such_test")

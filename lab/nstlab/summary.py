@@ -155,7 +155,8 @@ def errors(run, con, verdict):
         out.append(f"error: no result within {run.cfg.timeout}s (during {con.state}"
                    f"{where}): the machine hung")
     elif con.reboot:
-        out.append(f"error: the machine reset (during {con.state})")
+        where = f" in {con.running()}" if con.running() else ""
+        out.append(f"error: the machine reset (during {con.state}{where})")
     if verdict.lab_error:
         out.append(f"lab failure: {verdict.lab_error}")
     return out

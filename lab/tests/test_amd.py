@@ -13,7 +13,7 @@ import unittest
 
 from helpers import HERE, replay
 from test_kmod import tiny_module
-from nstlab import cli, console, cpus, machines, media, results, vmtest
+from nstlab import cli, console, cpus, machines, media, results, summary, vmtest
 from nstlab.errors import UsageError, E_PASS, E_FAIL
 
 LAB_DIR = os.path.dirname(HERE)
@@ -220,12 +220,18 @@ class RecordedAmdRun(unittest.TestCase):
         for i, line in enumerate(["LAB: init", "LAB: modload ok irqbypass kvm",
                                   'LAB: set 1 params "npt=1" begin',
                                   'LAB: set 1 params "npt=1" loaded nested=1 npt=Y',
-                                  'LAB: set 1 params "npt=1" run 1 begin']):
+                                  'LAB: set 1 params "npt=1" run 1 begin',
+                                  "KTAP version 1", "1..1", "    KTAP version 1",
+                                  "    # svm_test", "    # vmrun_pae: L2 in PAE mode"]):
             con.feed(line, 100.0 + i)
         con.machine_reset(110.0)
         v = results.verdict(con, AMD_SETS, 1, False, "tcg", 0, "kvm_amd")
         self.assertEqual((v.code, v.died_in_tests), (E_FAIL, True))
         self.assertEqual(con.stop_why, "the machine reset")
+        run = vmtest.Run(cli.vmtest_config(["--cpu", "amd"]))
+        self.assertEqual(summary.errors(run, con, v),
+                         ["error: the machine reset (during tests in test svm_test, "
+                          "scenario vmrun_pae (L2 in PAE mode))"])
 
 
 class TotalFile(unittest.TestCase):
