@@ -5,7 +5,9 @@
 # Debian kernel has (the function profiler it lacks).  Each function is traced
 # until its first call only: a reader moves every function it sees into
 # set_ftrace_notrace, so after a warm-up the modules run untraced and the
-# tests see little of the tracer.  Markers (see lab/README.md):
+# tests see little of the tracer.  The reader drains trace_pipe for a second
+# at a time and writes set_ftrace_notrace only while it does not read: a
+# write to an ftrace control file waits while a trace_pipe reader sleeps.  Markers (see lab/README.md):
 #   LAB: coverage traceable MODULE NAME...   once, before the first set
 #   LAB: coverage set N hit NAME...           the functions set N entered
 #   LAB: coverage set N lost EVENTS           events the ring buffer dropped
@@ -13,9 +15,10 @@
 
 TR=/sys/kernel/tracing
 COV_HIT=/tmp/coverage.hit
-COV_FIFO=/tmp/coverage.fifo
+COV_NEW=/tmp/coverage.new
+COV_CHUNK=/tmp/coverage.chunk
+COV_ON=/tmp/coverage.on
 COV_NAMES_PER_LINE=20
-COV_NOTRACE_BATCH=16
 
 coverage_print()	# PREFIX < one name per line
 {
@@ -34,6 +37,7 @@ coverage_init()		# MODULE...
 	fi
 	for m in "$@"; do
 		sed -n "s/^\([^ ]*\) \[$m\]\$/\1/p" $TR/available_filter_functions |
+			grep -v '^__ftrace_invalid_address__' |
 			coverage_print "coverage traceable $m"
 	done
 }
@@ -60,34 +64,41 @@ coverage_start()	# MODULE...
 	echo >$TR/trace
 	: >$COV_HIT
 	echo function >$TR/current_tracer
-	# Lines end "...: NAME <-CALLER".  Each write of set_ftrace_notrace
-	# rewrites the kernel's ftrace call sites (slow in an emulator), so new
-	# names go in batches; closing the file applies them.
-	rm -f $COV_FIFO
-	mkfifo $COV_FIFO
-	cat $TR/trace_pipe >$COV_FIFO &
-	COV_CAT=$!
-	awk -v hit=$COV_HIT -v notrace=$TR/set_ftrace_notrace \
-			-v batch=$COV_NOTRACE_BATCH '
-		function flush() {
-			if (new == "")
-				return
-			printf "%s", new >>notrace; close(notrace)
-			new = ""; n = 0
-		}
-		match($0, /: [^ ]+ <-/) {
-			f = substr($0, RSTART + 2, RLENGTH - 5)
-			if (f in seen)
-				next
-			seen[f] = 1
-			print f >>hit; close(hit)
-			new = new f "\n"
-			if (++n == batch)
-				flush()
-		}
-		END { flush() }' <$COV_FIFO &
+	touch $COV_ON
+	coverage_reader &
 	COV_READER=$!
 	echo 1 >$TR/tracing_on
+}
+
+# Trace lines end "...: NAME <-CALLER".
+coverage_names()
+{
+	sed -n 's/.*: \([^ ]*\) <-.*/\1/p'
+}
+
+# The names of stdin not in $COV_HIT (grep -f of an empty file matches nothing).
+coverage_unseen()
+{
+	if [ -s $COV_HIT ]; then
+		grep -vxF -f $COV_HIT
+	else
+		cat
+	fi
+}
+
+coverage_reader()
+{
+	local go=1
+
+	while [ $go = 1 ]; do
+		[ -e $COV_ON ] || go=0
+		timeout 1 cat $TR/trace_pipe >$COV_CHUNK
+		coverage_names <$COV_CHUNK | sort -u | coverage_unseen >$COV_NEW
+		if [ -s $COV_NEW ]; then
+			cat $COV_NEW >>$COV_HIT
+			cat $COV_NEW >>$TR/set_ftrace_notrace
+		fi
+	done
 }
 
 # Stops tracing and prints set N's hits: the reader's, and what it left in
@@ -97,10 +108,10 @@ coverage_stop()		# N
 	local lost
 
 	echo 0 >$TR/tracing_on
-	# The reader's awk ends at the end of its input.
-	kill $COV_CAT
-	wait $COV_CAT $COV_READER 2>/dev/null
-	sed -n 's/.*: \([^ ]*\) <-.*/\1/p' $TR/trace >>$COV_HIT
+	# The reader drains the buffer once more, then ends.
+	rm -f $COV_ON
+	wait $COV_READER
+	coverage_names <$TR/trace >>$COV_HIT
 	echo nop >$TR/current_tracer
 	: >$TR/set_ftrace_notrace
 	: >$TR/set_ftrace_filter
