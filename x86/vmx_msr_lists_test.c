@@ -41,11 +41,10 @@ enum msr_list { ENTRY_LOAD, EXIT_STORE, EXIT_LOAD, NR_LISTS };
 
 static const struct {
 	uint32_t addr, count;
-	const char *name;
 } list_fields[NR_LISTS] = {
-	[ENTRY_LOAD] = { VM_ENTRY_MSR_LOAD_ADDR, VM_ENTRY_MSR_LOAD_COUNT, "VM-entry MSR-load" },
-	[EXIT_STORE] = { VM_EXIT_MSR_STORE_ADDR, VM_EXIT_MSR_STORE_COUNT, "VM-exit MSR-store" },
-	[EXIT_LOAD] = { VM_EXIT_MSR_LOAD_ADDR, VM_EXIT_MSR_LOAD_COUNT, "VM-exit MSR-load" },
+	[ENTRY_LOAD] = { VM_ENTRY_MSR_LOAD_ADDR, VM_ENTRY_MSR_LOAD_COUNT },
+	[EXIT_STORE] = { VM_EXIT_MSR_STORE_ADDR, VM_EXIT_MSR_STORE_COUNT },
+	[EXIT_LOAD] = { VM_EXIT_MSR_LOAD_ADDR, VM_EXIT_MSR_LOAD_COUNT },
 };
 
 /* The MSRs of the value scenarios. */
@@ -72,9 +71,12 @@ struct row {
 	uint64_t bad_value;	/* ...and the value it loads */
 	uint32_t bad_index;	/* 1-based position of the bad entry */
 	bool x2apic;		/* L1 puts its local APIC in x2APIC mode first */
+	bool abort_indicator;	/* VMX aborts: the rule is the indicator, not the shutdown */
 };
 
 static struct row cfg;
+/* The VMCS region whose VM exit aborts, for the host to read after the shutdown. */
+static uint64_t abort_vmcs_pa;
 
 static void l2_msrs(void)
 {
@@ -464,6 +466,7 @@ static void l1_exit_bad_entry(void)
 	struct l1_vmx *vmx = vmx_enable();
 	struct l2_vmcs *v = create_l2(vmx);
 
+	abort_vmcs_pa = v->pa;
 	set_list(cfg.list, (uintptr_t)list_with_bad_entry(), cfg.bad_index);
 	vmx_run(vmx, v);
 	GUEST_DONE();
@@ -540,6 +543,28 @@ static void test_entry_fail_skips_store(const struct scenario *s)
 	vcpu_run_to_done(create_vm(s, l1_entry_fail_skips_store));
 }
 
+/*
+ * SDM Vol. 3C 28.7 "VMX Aborts": "a logical processor saves a nonzero
+ * 32-bit VMX-abort indicator field at byte offset 4 in the VMCS region of
+ * the VMCS whose misconfiguration caused the failure": 1 for a failure in
+ * saving guest MSRs, 4 for one in loading host MSRs.
+ */
+static void assert_abort_indicator(struct kvm_vcpu *vcpu)
+{
+	uint32_t want = cfg.list == EXIT_STORE ? VMX_ABORT_SAVE_GUEST_MSR_FAIL :
+						 VMX_ABORT_LOAD_HOST_MSR_FAIL;
+	uint32_t revision = VMX_BASIC_REVISION(vcpu_get_msr(vcpu, MSR_IA32_VMX_BASIC));
+	uint32_t *region, indicator;
+
+	sync_global_from_guest(vcpu->vm, abort_vmcs_pa);
+	TEST_ASSERT(abort_vmcs_pa, "L1 did not record its VMCS region");
+	region = addr_gpa2hva(vcpu->vm, abort_vmcs_pa);
+	/* Bits 30:0 of the region's first word are its revision identifier (25.2). */
+	TEST_ASSERT_EQ(VMX_BASIC_REVISION(region[0]), revision);
+	indicator = region[1];
+	TEST_ASSERT_RULE(indicator, want, 0);
+}
+
 /* The VMX abort: L1 must stop with a shutdown, never reach its GUEST_DONE. */
 static void test_exit_bad_entry(const struct scenario *s)
 {
@@ -561,7 +586,12 @@ static void test_exit_bad_entry(const struct scenario *s)
 		if (l1_ucall_returns(&uc))
 			break;
 	}
-	TEST_ASSERT_RULE(vcpu->run->exit_reason, KVM_EXIT_SHUTDOWN, KVM_EXIT_IO);
+	if (cfg.abort_indicator) {
+		TEST_ASSERT_EQ(vcpu->run->exit_reason, KVM_EXIT_SHUTDOWN);
+		assert_abort_indicator(vcpu);
+	} else {
+		TEST_ASSERT_RULE(vcpu->run->exit_reason, KVM_EXIT_SHUTDOWN, KVM_EXIT_IO);
+	}
 	kvm_vm_free(vcpu->vm);
 }
 
@@ -588,6 +618,11 @@ static const struct row abort_load_reserved = { .list = EXIT_LOAD,
 static const struct row abort_store_reserved = { .list = EXIT_STORE,
 						 .bad_msr = MSR_KERNEL_GS_BASE,
 						 .bad_reserved = 1, .bad_index = 3 };
+static const struct row indicator_load = { .list = EXIT_LOAD, .bad_msr = MSR_FS_BASE,
+					   .bad_index = 2, .abort_indicator = true };
+static const struct row indicator_store = { .list = EXIT_STORE, .bad_msr = MSR_KERNEL_GS_BASE,
+					    .bad_reserved = 1, .bad_index = 3,
+					    .abort_indicator = true };
 
 static const struct scenario scenarios[] = {
 	{ "entry_load_values", "VM entry loads the VM-entry MSR-load list; L2 reads the values",
@@ -642,6 +677,10 @@ static const struct scenario scenarios[] = {
 	  test_exit_bad_entry, &abort_load_reserved },
 	{ "abort_exit_store_reserved", "a VM-exit MSR-store entry with bits 63:32 set: VMX abort",
 	  test_exit_bad_entry, &abort_store_reserved },
+	{ "abort_indicator_exit_load", "a VMX abort loading host MSRs saves abort indicator 4",
+	  test_exit_bad_entry, &indicator_load },
+	{ "abort_indicator_exit_store", "a VMX abort saving guest MSRs saves abort indicator 1",
+	  test_exit_bad_entry, &indicator_store },
 };
 
 SCENARIO_MAIN(vmx_requirements, scenarios)
