@@ -43,6 +43,9 @@
 #define INFO1_WALK_CHECKED	(INFO1_CHECKED & ~(PFERR_WRITE_MASK | PFERR_FETCH_MASK))
 #define INFO1_WHERE	(PFERR_GUEST_FINAL_MASK | PFERR_GUEST_PAGE_MASK)
 
+/* A physical-address bit above every MAXPHYADDR but 52: reserved in the nested leaf. */
+#define NPT_RSVD_BIT	(1ull << 51)
+
 enum access { ACC_READ, ACC_WRITE, ACC_FETCH };
 
 struct row {
@@ -179,6 +182,38 @@ static void l1_leaf_fault(void)
 	finish(&f);
 }
 
+/* CPUID Fn8000_0008 EAX[7:0]: the physical-address width. */
+static unsigned int maxphyaddr(void)
+{
+	uint32_t eax, ebx, ecx, edx;
+
+	cpuid(0x80000008, &eax, &ebx, &ecx, &edx);
+	return eax & 0xff;
+}
+
+/*
+ * The nested leaf of TARGET_GPA is present with a reserved bit set (an
+ * address bit at or above MAXPHYADDR, Vol. 2 5.4): the fault is on the
+ * final guest-physical address with P and RSV set (15.25.6).
+ */
+static void l1_leaf_reserved(void)
+{
+	struct fixture f;
+	uint64_t *leaf;
+
+	if (maxphyaddr() > 51)
+		GUEST_SKIP("MAXPHYADDR is 52: no reserved address bit in a nested leaf");
+	setup(&f);
+	leaf = pt_entry_assert(&f.env.npt, TARGET_GPA, 1);
+	*leaf |= NPT_RSVD_BIT;
+	assert_npf(&f, l2_access(&f), INFO1_CHECKED,
+		   access_error_code() | PFERR_PRESENT_MASK | PFERR_RSVD_MASK |
+		   PFERR_GUEST_FINAL_MASK, TARGET_GPA + access_offset());
+	*leaf &= ~NPT_RSVD_BIT;
+	resume_completes(&f);
+	finish(&f);
+}
+
 /*
  * L2's page table for TARGET_VA has no nested mapping: the fault is on
  * L2's page walk, bit 33, not present, EXITINFO2 the address of the PTE
@@ -231,6 +266,8 @@ static const struct scenario scenarios[] = {
 	     l1_leaf_fault, ACC_WRITE, NPT_LEAF_RO),
 	ROWS("fetch_no_exec", "fetch, nested leaf NX: NPF on the final GPA, P and ID",
 	     l1_leaf_fault, ACC_FETCH, NPT_LEAF_RW | NPT_NX),
+	ROWS("read_reserved_bit", "read, nested leaf with a reserved bit: NPF, P and RSV",
+	     l1_leaf_reserved, ACC_READ, 0),
 	ROWS("read_guest_pt_unmapped", "read, L2's page table unmapped: NPF on the walk",
 	     l1_guest_table_unmapped, ACC_READ, 0),
 	ROWS("write_guest_pt_unmapped", "write, L2's page table unmapped: NPF on the walk",
