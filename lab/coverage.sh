@@ -3,21 +3,21 @@
 # Function coverage of the KVM modules (lab/vmtest --coverage), sourced by
 # /init, which defines lab().  It uses the ftrace function tracer, which every
 # Debian kernel has (the function profiler it lacks).  Each function is traced
-# until its first call only: a reader moves every function it sees into
-# set_ftrace_notrace, so after a warm-up the modules run untraced and the
-# tests see little of the tracer.  The reader drains trace_pipe for a second
-# at a time and writes set_ftrace_notrace only while it does not read: a
-# write to an ftrace control file waits while a trace_pipe reader sleeps.  Markers (see lab/README.md):
+# until its first call only: coverage_sync moves every function seen into
+# set_ftrace_notrace, so the modules soon run untraced.  It runs after each run
+# of a scenario (the runner's NST_AFTER_RUN), when no VM exists: measured in
+# the lab, a write to set_ftrace_notrace waits while a test's VM runs, and
+# trace_pipe readers stall it too.  Markers (see lab/README.md):
 #   LAB: coverage traceable MODULE NAME...   once, before the first set
 #   LAB: coverage set N hit NAME...           the functions set N entered
-#   LAB: coverage set N lost EVENTS           events the ring buffer dropped
+#   LAB: coverage set N lost EVENTS           events the full buffer dropped
 #   LAB: coverage unavailable WHY
 
 TR=/sys/kernel/tracing
 COV_HIT=/tmp/coverage.hit
 COV_NEW=/tmp/coverage.new
-COV_CHUNK=/tmp/coverage.chunk
-COV_ON=/tmp/coverage.on
+COV_LOST=/tmp/coverage.lost
+COV_SYNC=". /lab/coverage.sh && coverage_sync"
 COV_NAMES_PER_LINE=20
 
 coverage_print()	# PREFIX < one name per line
@@ -60,13 +60,12 @@ coverage_start()	# MODULE...
 	# Keep the oldest events when the buffer is full: a function's first
 	# call is what counts.
 	echo 0 >$TR/options/overwrite
-	echo 4096 >$TR/buffer_size_kb
+	echo 32768 >$TR/buffer_size_kb
 	echo >$TR/trace
 	: >$COV_HIT
+	: >$COV_LOST
 	echo function >$TR/current_tracer
-	touch $COV_ON
-	coverage_reader &
-	COV_READER=$!
+	export NST_AFTER_RUN="$COV_SYNC"
 	echo 1 >$TR/tracing_on
 }
 
@@ -86,36 +85,31 @@ coverage_unseen()
 	fi
 }
 
-coverage_reader()
+# Moves the functions in the buffer into $COV_HIT and set_ftrace_notrace.
+coverage_sync()
 {
-	local go=1
-
-	while [ $go = 1 ]; do
-		[ -e $COV_ON ] || go=0
-		timeout 1 cat $TR/trace_pipe >$COV_CHUNK
-		coverage_names <$COV_CHUNK | sort -u | coverage_unseen >$COV_NEW
-		if [ -s $COV_NEW ]; then
-			cat $COV_NEW >>$COV_HIT
-			cat $COV_NEW >>$TR/set_ftrace_notrace
-		fi
-	done
+	coverage_names <$TR/trace | sort -u | coverage_unseen >$COV_NEW
+	# Clearing the buffer resets its counters.
+	sed -n 's/^dropped events: //p' $TR/per_cpu/cpu*/stats >>$COV_LOST
+	echo >$TR/trace
+	if [ -s $COV_NEW ]; then
+		cat $COV_NEW >>$COV_HIT
+		cat $COV_NEW >>$TR/set_ftrace_notrace
+	fi
 }
 
-# Stops tracing and prints set N's hits: the reader's, and what it left in
-# the buffer.
+# Stops tracing and prints set N's hits.
 coverage_stop()		# N
 {
 	local lost
 
 	echo 0 >$TR/tracing_on
-	# The reader drains the buffer once more, then ends.
-	rm -f $COV_ON
-	wait $COV_READER
-	coverage_names <$TR/trace >>$COV_HIT
+	unset NST_AFTER_RUN
+	coverage_sync
 	echo nop >$TR/current_tracer
 	: >$TR/set_ftrace_notrace
 	: >$TR/set_ftrace_filter
-	lost=$(sed -n 's/^dropped events: //p' $TR/per_cpu/cpu*/stats | awk '{ s += $1 } END { print s + 0 }')
+	lost=$(awk '{ s += $1 } END { print s + 0 }' $COV_LOST)
 	sort -u $COV_HIT | coverage_print "coverage set $1 hit"
 	lab "coverage set $1 lost $lost"
 }

@@ -349,6 +349,23 @@ static bool wait_run(pid_t pid, double end, int *status)
 }
 
 /* Runs @c once in a process of its own, normal or inverted, for up to @timeout seconds. */
+/*
+ * NST_AFTER_RUN: a shell command run after each run of a scenario, when no
+ * VM of the test exists (the lab's --coverage collects its trace there).
+ */
+static void after_run_hook(const char *name)
+{
+	const char *cmd = getenv("NST_AFTER_RUN");
+	int rc;
+
+	if (!cmd || !*cmd)
+		return;
+	fflush(stdout);
+	rc = system(cmd);
+	if (rc)
+		ksft_print_msg("%s: NST_AFTER_RUN exited with status %#x\n", name, rc);
+}
+
 static void run_once(const struct scenario_call *c, bool inverted, unsigned int timeout,
 		     struct run *r)
 {
@@ -382,6 +399,7 @@ static void run_once(const struct scenario_call *c, bool inverted, unsigned int 
 	r->timed_out = !wait_run(pid, r->timed_out ? now() : end, &status);
 
 	ksft_print_msg("%s%s: %.2f s\n", c->name, inverted ? " (inverted)" : "", now() - start);
+	after_run_hook(c->name);
 	if (r->timed_out) {
 		ksft_print_msg("%s: timed out after %u s, the guest or the host hung\n", c->name,
 			       timeout);
