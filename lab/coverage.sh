@@ -60,7 +60,7 @@ coverage_start()	# MODULE...
 	# Keep the oldest events when the buffer is full: a function's first
 	# call is what counts.
 	echo 0 >$TR/options/overwrite
-	echo 32768 >$TR/buffer_size_kb
+	echo 4096 >$TR/buffer_size_kb
 	echo >$TR/trace
 	: >$COV_HIT
 	: >$COV_LOST

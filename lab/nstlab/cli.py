@@ -69,7 +69,9 @@ Options:
                        each set enters (ftrace); print hits/traceable per source
                        file and set, and vmx/nested.c's (svm/nested.c's)
                        functions never entered; needs the kernel's -dbg package
-                       (fetched) or debug info in --modules' .ko files
+                       (fetched) or debug info in --modules' .ko files; tests
+                       run slower: per-test (run_tests.sh -o) and machine
+                       (--timeout) limits default to 4 times the usual
   --env NAME=VALUE     set NAME in the guest for run_tests.sh and its tests
                        (repeatable), e.g. --env NST_RUN_KNOWN_CRASHES=1
   --kernel-version V   boot Debian's cloud kernel V: 6.1, 6.12, newest (Debian
@@ -352,6 +354,32 @@ def _check_kernels(o):
             raise UsageError(f"not a kernel tree with arch/x86/kvm: {tree}")
 
 
+# --coverage: tracing and the collection after each scenario run make tests
+# several times slower; their time limits grow by this factor.
+COVERAGE_SLOWDOWN = 4
+
+
+def settings_timeout(path=os.path.join(os.path.dirname(os.path.dirname(
+        os.path.dirname(os.path.abspath(__file__)))), "settings")):
+    """The per-test timeout of the suite's kselftest settings file (300)."""
+    try:
+        with open(path) as f:
+            m = re.search(r"^timeout=(\d+)$", f.read(), re.M)
+    except OSError:
+        m = None
+    return int(m.group(1)) if m else 300
+
+
+def _coverage_run_args(run_args, settings_timeout):
+    """--coverage's per-test timeout for run_tests.sh (-o), first, unless the
+    user's arguments hold one."""
+    words = run_args[:run_args.index("--")] if "--" in run_args else run_args
+    if any(w in ("-o", "--override-timeout") or w.startswith("--override-timeout=")
+           for w in words):
+        return run_args
+    return ["-o", str(settings_timeout * COVERAGE_SLOWDOWN)] + run_args
+
+
 def _timeout(value, nruns):
     """Every run gets its share of the default limit: 1200 s for the usual two
     runs, 300 s more for each run beyond."""
@@ -417,10 +445,15 @@ def vmtest_config(argv):
     _check_kernels(o)
     self_check = bool(o.get("self_check"))
     nruns = len(sets) * int(repeat) * (2 if self_check else 1)
+    timeout = _timeout(o.get("timeout"), nruns)
+    if o.get("coverage"):
+        run_args = _coverage_run_args(run_args, settings_timeout())
+        if o.get("timeout") is None:
+            timeout *= COVERAGE_SLOWDOWN
     return VmtestConfig(
         param_sets=sets, tests=tests, run_args=run_args, repeat=int(repeat),
         modules=o.get("modules"), kernel=o.get("kernel"), suite=o.get("suite"),
-        emulator=emulator, timeout=_timeout(o.get("timeout"), nruns),
+        emulator=emulator, timeout=timeout,
         bisect=bool(o.get("bisect")), keep=bool(o.get("keep")),
         dry_run=bool(o.get("dry_run")), self_check=self_check,
         env=o.get("env", []), kernel_versions=o.get("kernel_versions", []),

@@ -67,7 +67,7 @@ def function_files(nm_output):
         if len(parts) < 4 or parts[1] not in "tT":
             continue
         name, where = parts[2], parts[3]
-        m = SOURCE.search(where)
+        m = SOURCE.search(os.path.normpath(where))
         if m:
             files.setdefault(name, set()).add(m.group(1))
     return files

@@ -7,12 +7,13 @@ import tempfile
 import unittest
 
 import helpers  # noqa: F401
-from nstlab import coverage
+from nstlab import cli, coverage
 
 NM = """\
 0000000000001000 t nested_vmx_run\tdebian/build/build_amd64_none_cloud-amd64/arch/x86/kvm/vmx/nested.c:3512
 0000000000002000 t handle_vmfunc\tdebian/build/build_amd64_none_cloud-amd64/arch/x86/kvm/vmx/nested.c:5800
 0000000000003000 T vmx_vcpu_run\t/build/linux/arch/x86/kvm/vmx/vmx.c:7100
+0000000000003800 t kvm_vcpu_ioctl	debian/build/build_amd64_none_cloud-amd64/arch/x86/kvm/../../../virt/kvm/kvm_main.c:4000
 0000000000004000 t no_line_info
 0000000000005000 d some_data\tarch/x86/kvm/vmx/vmx.c:10
 """
@@ -33,7 +34,8 @@ class Coverage(unittest.TestCase):
         files = coverage.function_files(NM)
         self.assertEqual(files, {"nested_vmx_run": {"arch/x86/kvm/vmx/nested.c"},
                                  "handle_vmfunc": {"arch/x86/kvm/vmx/nested.c"},
-                                 "vmx_vcpu_run": {"arch/x86/kvm/vmx/vmx.c"}})
+                                 "vmx_vcpu_run": {"arch/x86/kvm/vmx/vmx.c"},
+                                 "kvm_vcpu_ioctl": {"virt/kvm/kvm_main.c"}})
 
     def test_markers(self):
         rec = coverage.parse(CONSOLE)
@@ -64,6 +66,16 @@ class Coverage(unittest.TestCase):
         rec = coverage.parse(["LAB: coverage unavailable no function tracer in this kernel"])
         self.assertEqual(coverage.report(rec, {}, {}, "kvm_intel", "/nonexistent"),
                          ["coverage: unavailable: no function tracer in this kernel"])
+
+
+class CoverageOptions(unittest.TestCase):
+    def test_longer_limits_unless_given(self):
+        c = cli.vmtest_config(["--coverage", "-t", "x", "--", "--", "-o", "a"])
+        self.assertEqual(c.run_args, ["-o", str(cli.settings_timeout() * 4), "--", "-o", "a"])
+        self.assertEqual(c.timeout, 4800)
+        c = cli.vmtest_config(["--coverage", "--timeout", "99", "--run-args", "-o 7"])
+        self.assertEqual((c.run_args, c.timeout), (["-o", "7"], 99))
+        self.assertFalse(cli.vmtest_config([]).coverage)
 
 
 if __name__ == "__main__":
