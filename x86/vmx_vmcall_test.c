@@ -4,6 +4,7 @@
 #include "processor.h"
 #include "vmx.h"
 #include "scenario_harness.h"
+#include "x86/vmx_requirements.h"
 #include "upstream_compat.h"
 
 static void l2_guest_code(void)
@@ -48,13 +49,8 @@ static void vmcall_exits(const struct scenario *s)
 	kvm_vm_free(vm);
 }
 
-static void requirements(void)
-{
-	TEST_REQUIRE(kvm_cpu_has(X86_FEATURE_VMX));
-}
-
 static const struct scenario scenarios[] = {
 	{ "vmcall_exits", "VMCALL in L2 exits to L1", vmcall_exits },
 };
 
-SCENARIO_MAIN(requirements, scenarios)
+SCENARIO_MAIN(vmx_requirements, scenarios)
