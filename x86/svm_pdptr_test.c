@@ -109,7 +109,7 @@ static void setup(struct fixture *f)
 	if (cfg.npt) {
 		svm_require_npt(f->svm);
 		npt_create(&npt);
-		f->ncr3 = npt.root;
+		f->ncr3 = npt_ncr3(&npt);
 	}
 	make_tables(f);
 	f->v = new_vmcb(f, 0);

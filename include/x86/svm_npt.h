@@ -25,6 +25,13 @@
 
 /* Nested page tables that identity map every memslot, writable. */
 void npt_create(struct page_table *npt);
+/*
+ * The nCR3 for @npt.  The nested walk takes the host's paging mode (15.25.5:
+ * L1's at VMRUN): with 4-level paging @npt's PML4, with 5-level paging
+ * (CR4.LA57) a new PML5 whose entry 0 points at it; guest-physical
+ * addresses here are below 2^48.
+ */
+uint64_t npt_ncr3(const struct page_table *npt);
 /* Maps one guest-physical page of L2 to @l1_gpa with leaf @flags. */
 void npt_map(struct page_table *npt, uint64_t l2_gpa, uint64_t l1_gpa, uint64_t flags);
 /*

@@ -15,7 +15,7 @@ void svm_l2_env_create(struct svm_l2_env *e, const struct svm_l2_env_setup *s)
 	l2_pt_create(&e->pt, s->mode);
 	e->vmcb = l2_vmcb_create(e->svm, &(struct svm_l2_setup){
 		.mode = s->mode, .entry = svm_l2_agent_entry(s->mode), .cr3 = e->pt.root,
-		.ncr3 = s->npt ? e->npt.root : 0, .asid = s->asid });
+		.ncr3 = s->npt ? npt_ncr3(&e->npt) : 0, .asid = s->asid });
 }
 
 void svm_l2_env_start(struct svm_l2_env *e)

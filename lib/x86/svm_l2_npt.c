@@ -19,6 +19,17 @@ void npt_create(struct page_table *npt)
 	}
 }
 
+uint64_t npt_ncr3(const struct page_table *npt)
+{
+	uint64_t *pml5;
+
+	if (!(get_cr4() & X86_CR4_LA57))
+		return npt->root;
+	pml5 = guest_alloc_pages(1);
+	pml5[0] = npt->root | pt_table_flags(PT_4LEVEL, 5);
+	return (uintptr_t)pml5;
+}
+
 void npt_map(struct page_table *npt, uint64_t l2_gpa, uint64_t l1_gpa, uint64_t flags)
 {
 	__GUEST_ASSERT(pt_map(npt, l2_gpa, l1_gpa, flags),

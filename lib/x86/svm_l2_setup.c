@@ -46,6 +46,13 @@ static void write_mode_state(struct vmcb *vmcb, enum l2_mode mode, uint64_t cr3)
 		efer |= EFER_LME | EFER_LMA;
 	else
 		cr4 &= ~(X86_CR4_PCIDE | X86_CR4_FSGSBASE);
+	/*
+	 * L2's own tables (x86/l2_paging.h) have 4 levels: only an L2 on L1's
+	 * tables keeps L1's 5-level paging (the 7.x library's L1 has CR4.LA57
+	 * where the vCPU offers it).
+	 */
+	if (cr3)
+		cr4 &= ~X86_CR4_LA57;
 	save->efer = efer | EFER_SVME;
 	save->cr4 = cr4;
 	save->cr3 = cr3 ? cr3 : get_cr3();
