@@ -243,9 +243,16 @@ static unsigned int row_timeout(unsigned int timeout)
 	return timeout ? timeout : default_timeout;
 }
 
+/* NST_AFTER_RUN's time, after each run, within the harness's timeout. */
+#define AFTER_RUN_ALLOWANCE	600
+
 unsigned int scenario_harness_timeout(unsigned int timeout)
 {
-	return row_timeout(timeout) * (self_check ? 2 : 1) + BUDGET_RESERVE;
+	unsigned int runs = self_check ? 2 : 1;
+	const char *hook = getenv("NST_AFTER_RUN");
+
+	return (row_timeout(timeout) + (hook && *hook ? AFTER_RUN_ALLOWANCE : 0)) * runs +
+	       BUDGET_RESERVE;
 }
 
 /* The row's timeout, cut to what is left of the test's budget; 0 if none is. */
