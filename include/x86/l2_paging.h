@@ -20,6 +20,12 @@
  * (the test's code and data, L2's stack and agent block, the pool): L2
  * reaches memory through the pointers L1 uses.
  */
+/*
+ * L2's CR4 from L1's @cr4: a 32-bit L2 has no PCIDs or FSGSBASE, and L2's own
+ * tables (@own_tables) have 4 levels, so only an L2 on L1's tables keeps
+ * L1's 5-level paging (the 7.x library gives L1 CR4.LA57 where it can).
+ */
+uint64_t l2_mode_cr4(uint64_t cr4, enum l2_mode mode, bool own_tables);
 void l2_pt_create(struct page_table *pt, enum l2_mode mode);
 /* Maps one 4 KiB page of L2's linear space; asserts on failure. */
 void l2_pt_map(struct page_table *pt, uint64_t va, uint64_t pa);

@@ -31,6 +31,7 @@
 #define X86_CR4_OSFXSR		BIT(9)
 #define X86_CR4_OSXMMEXCPT	BIT(10)
 #define X86_CR4_VMXE		BIT(13)
+#define X86_CR4_LA57		BIT(12)
 #define X86_CR4_FSGSBASE	BIT(16)
 #define X86_CR4_PCIDE		BIT(17)
 

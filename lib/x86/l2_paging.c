@@ -34,6 +34,15 @@ static void create(struct page_table *pt, enum pt_format format)
 		       "L1's page pool is exhausted");
 }
 
+uint64_t l2_mode_cr4(uint64_t cr4, enum l2_mode mode, bool own_tables)
+{
+	if (mode != L2_LONG_MODE)
+		cr4 &= ~(X86_CR4_PCIDE | X86_CR4_FSGSBASE);
+	if (own_tables)
+		cr4 &= ~X86_CR4_LA57;
+	return cr4;
+}
+
 void l2_pt_create(struct page_table *pt, enum l2_mode mode)
 {
 	l2_pt_create_empty(pt, mode);

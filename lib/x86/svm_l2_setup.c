@@ -4,6 +4,7 @@
  * 15.5.1 for the state VMRUN checks, Appendix B for the VMCB layout).
  */
 #include "x86/l1_memory.h"
+#include "x86/l2_paging.h"
 #include "x86/svm_l2.h"
 
 #define L2_STACK_PAGES	4
@@ -37,22 +38,13 @@ static void write_mode_state(struct vmcb *vmcb, enum l2_mode mode, uint64_t cr3)
 {
 	struct vmcb_save_area *save = &vmcb->save;
 	uint64_t efer = rdmsr(MSR_EFER) & (EFER_NX | EFER_SVME | EFER_SCE);
-	uint64_t cr4 = get_cr4();
+	uint64_t cr4 = l2_mode_cr4(get_cr4(), mode, cr3);
 	bool lm = mode == L2_LONG_MODE;
 	struct desc_ptr idt = get_idt();
 
 	__GUEST_ASSERT(lm || (cr3 && cr3 < (1ull << 32)), "a PAE L2 needs a PDPT below 4 GiB");
 	if (lm)
 		efer |= EFER_LME | EFER_LMA;
-	else
-		cr4 &= ~(X86_CR4_PCIDE | X86_CR4_FSGSBASE);
-	/*
-	 * L2's own tables (x86/l2_paging.h) have 4 levels: only an L2 on L1's
-	 * tables keeps L1's 5-level paging (the 7.x library's L1 has CR4.LA57
-	 * where the vCPU offers it).
-	 */
-	if (cr3)
-		cr4 &= ~X86_CR4_LA57;
 	save->efer = efer | EFER_SVME;
 	save->cr4 = cr4;
 	save->cr3 = cr3 ? cr3 : get_cr3();

@@ -5,6 +5,7 @@
  * the checks VM entry makes on them).
  */
 #include "x86/l1_memory.h"
+#include "x86/l2_paging.h"
 #include "x86/vmx_l2.h"
 
 #define L2_STACK_PAGES	4
@@ -232,7 +233,7 @@ static void write_guest_segments(void)
 static void write_mode_state(const struct vmx_caps *c, enum l2_mode mode, uint64_t cr3,
 			     bool ept)
 {
-	uint64_t cr4 = get_cr4() | c->cr4_fixed0;
+	uint64_t cr4 = l2_mode_cr4(get_cr4() | c->cr4_fixed0, mode, cr3);
 	uint64_t efer = rdmsr(MSR_EFER) & EFER_NX;
 	uint64_t entry = vmcs_read(VM_ENTRY_CONTROLS) & ~VM_ENTRY_IA32E_MODE;
 	bool lm = mode == L2_LONG_MODE;
@@ -241,8 +242,6 @@ static void write_mode_state(const struct vmx_caps *c, enum l2_mode mode, uint64
 	__GUEST_ASSERT(lm || (cr3 && cr3 < (1ull << 32)), "a PAE L2 needs a PDPT below 4 GiB");
 	if (lm)
 		efer |= EFER_LME | EFER_LMA;
-	else
-		cr4 &= ~(X86_CR4_PCIDE | X86_CR4_FSGSBASE);
 	vmcs_write(VM_ENTRY_CONTROLS, entry | (lm ? VM_ENTRY_IA32E_MODE : 0));
 	vmcs_write(GUEST_IA32_EFER, efer);
 	vmcs_write(GUEST_CR3, cr3 ? cr3 : get_cr3());
