@@ -6,8 +6,10 @@
 # until its first call only: coverage_sync moves every function seen into
 # set_ftrace_notrace, so the modules soon run untraced.  It runs after each run
 # of a scenario (the runner's NST_AFTER_RUN), when no VM exists: measured in
-# the lab, a write to set_ftrace_notrace waits while a test's VM runs, and
-# trace_pipe readers stall it too.  Markers (see lab/README.md):
+# the lab, a write to set_ftrace_notrace by name takes seconds per name in an
+# emulator (each name is looked up in every function's symbol), so functions
+# are given by their index in available_filter_functions (5.12+), which
+# takes no symbol lookup.  Markers (see lab/README.md):
 #   LAB: coverage traceable MODULE NAME...   once, before the first set
 #   LAB: coverage set N hit NAME...           the functions set N entered
 #   LAB: coverage set N lost EVENTS           events the full buffer dropped
@@ -17,6 +19,7 @@ TR=/sys/kernel/tracing
 COV_HIT=/tmp/coverage.hit
 COV_NEW=/tmp/coverage.new
 COV_LOST=/tmp/coverage.lost
+COV_INDEX=/tmp/coverage.index
 COV_SYNC=". /lab/coverage.sh && coverage_sync"
 COV_NAMES_PER_LINE=20
 
@@ -57,6 +60,11 @@ coverage_start()	# MODULE...
 		lab "coverage unavailable no traceable function in $*"
 		return 1
 	fi
+	# "INDEX NAME" of the modules' functions, for set_ftrace_notrace.
+	awk -v mods=" $* " 'match($0, / \[[^]]*\]$/) {
+		if (index(mods, " " substr($0, RSTART + 2, RLENGTH - 3) " "))
+			print NR, $1
+	}' $TR/available_filter_functions >$COV_INDEX
 	# Keep the oldest events when the buffer is full: a function's first
 	# call is what counts.
 	echo 0 >$TR/options/overwrite
@@ -98,7 +106,8 @@ coverage_sync()
 	echo >$TR/trace
 	if [ -s $COV_NEW ]; then
 		cat $COV_NEW >>$COV_HIT
-		cat $COV_NEW >>$TR/set_ftrace_notrace
+		awk 'NR == FNR { new[$1] = 1; next } $2 in new { print $1 }' \
+			$COV_NEW $COV_INDEX >>$TR/set_ftrace_notrace
 	fi
 }
 
