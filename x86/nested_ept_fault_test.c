@@ -23,16 +23,13 @@
 #include "x86/l2_agent.h"
 #include "x86/l2_env.h"
 #include "x86/l2_paging.h"
+#include "x86/l2_probe.h"
 #include "x86/vmx_l2.h"
 #include "x86/vmx_requirements.h"
 
 /* Indices 5 (PDE) and 3 (PTE) in both modes, so entry addresses have offsets. */
 #define TARGET_VA	0xc0a03000ull
 #define TARGET_GPA	0x40603000ull
-#define DATA_OFFSET	0x18
-#define MARK(i)		(0x7e57000000000000ull | (i))
-#define WRITE_MARK	0x5701e5701e5701e5ull
-#define PROBE_RESULT	0x600dca11u
 #define GUEST_MEM	(16ull << 20)
 /* Exit qualification bits with a defined value here: 0-5, 7, 8 (Table 28-7). */
 #define QUAL_CHECKED	(EPT_VIOLATION_ACC_READ | EPT_VIOLATION_ACC_WRITE |		\
@@ -44,14 +41,12 @@
 /* A reserved EPT memory type (SDM Vol. 3C 29.3.3.1). */
 #define EPT_MT_RESERVED	2ull
 
-enum access { ACC_READ, ACC_WRITE, ACC_FETCH };
-
 enum { ROW_EXEC_ONLY = 1 };
 
 struct row {
 	void (*l1)(void);
 	enum l2_mode mode;
-	enum access access;
+	enum l2_access access;
 	uint64_t leaf;		/* EPT leaf flags of TARGET_GPA during the access */
 	int level;		/* the guest paging structure left unmapped */
 	unsigned int needs;
@@ -65,25 +60,11 @@ struct fixture {
 	uint64_t *page;		/* TARGET_GPA's page: marks, and a probe at offset 0 */
 };
 
-/* xor %edx, %edx; mov $PROBE_RESULT, %eax; ret: the same bytes in both modes. */
-static void write_probe(uint8_t *p)
-{
-	const uint8_t code[] = {
-		0x31, 0xd2, 0xb8, PROBE_RESULT & 0xff, (PROBE_RESULT >> 8) & 0xff,
-		(PROBE_RESULT >> 16) & 0xff, PROBE_RESULT >> 24, 0xc3,
-	};
-
-	for (unsigned int i = 0; i < sizeof(code); i++)
-		p[i] = code[i];
-}
-
 static void setup(struct fixture *f)
 {
 	l2_env_create(&f->env, &(struct l2_env_setup){ .mode = cfg.mode, .ept = true });
 	f->page = guest_alloc_pages(1);
-	for (unsigned int i = 0; i < PAGE_SIZE / 8; i++)
-		f->page[i] = MARK(i);
-	write_probe((uint8_t *)f->page);
+	l2_probe_page_fill(f->page);
 	l2_pt_map(&f->env.pt, TARGET_VA, TARGET_GPA);
 	ept_map(&f->env.ept, TARGET_GPA, (uintptr_t)f->page, EPT_LEAF_RWX_WB);
 	l2_env_start(&f->env);
@@ -97,14 +78,14 @@ static void finish(struct fixture *f)
 
 static uint64_t access_offset(void)
 {
-	return cfg.access == ACC_FETCH ? 0 : DATA_OFFSET;
+	return cfg.access == L2_ACC_FETCH ? 0 : L2_PROBE_DATA_OFFSET;
 }
 
 static uint64_t access_qual(void)
 {
 	static const uint64_t bits[] = {
-		[ACC_READ] = EPT_VIOLATION_ACC_READ, [ACC_WRITE] = EPT_VIOLATION_ACC_WRITE,
-		[ACC_FETCH] = EPT_VIOLATION_ACC_INSTR,
+		[L2_ACC_READ] = EPT_VIOLATION_ACC_READ, [L2_ACC_WRITE] = EPT_VIOLATION_ACC_WRITE,
+		[L2_ACC_FETCH] = EPT_VIOLATION_ACC_INSTR,
 	};
 
 	return bits[cfg.access];
@@ -113,35 +94,15 @@ static uint64_t access_qual(void)
 /* L2 reads, writes or calls into TARGET_VA; returns the exit reason. */
 static uint32_t l2_access(struct fixture *f)
 {
-	uint64_t va = TARGET_VA + access_offset();
-
-	switch (cfg.access) {
-	case ACC_READ:
-		return l2_agent_submit(&f->env.agent, L2_OP_READ, va, 0);
-	case ACC_WRITE:
-		return l2_agent_submit(&f->env.agent, L2_OP_WRITE, va, WRITE_MARK);
-	default:
-		return l2_agent_submit(&f->env.agent, L2_OP_CALL, va, 0);
-	}
+	return l2_probe_access(&f->env.agent, cfg.access, TARGET_VA);
 }
 
 /* L1 resumes L2 without skipping anything: the access is redone and completes. */
 static void resume_completes(struct fixture *f)
 {
-	uint64_t result;
 
 	vmx_assert_exit(l2_agent_resume(&f->env.agent), EXIT_REASON_VMCALL);
-	result = f->env.agent.req->result;
-	switch (cfg.access) {
-	case ACC_READ:
-		GUEST_ASSERT_EQ(result, MARK(DATA_OFFSET / 8));
-		break;
-	case ACC_WRITE:
-		GUEST_ASSERT_EQ(f->page[DATA_OFFSET / 8], WRITE_MARK);
-		break;
-	default:
-		GUEST_ASSERT_EQ(result, PROBE_RESULT);
-	}
+	l2_probe_assert_done(&f->env.agent, cfg.access, f->page);
 }
 
 /* The rule: an EPT violation with @qual; an inverted run expects bit 8 flipped. */
@@ -306,34 +267,34 @@ static void test_row(const struct scenario *s)
 
 static const struct scenario scenarios[] = {
 	ROWS("read_not_present", "read, EPT leaf not present: violation, perms ---",
-	     l1_leaf_violation, ACC_READ, 0, 0, 0),
+	     l1_leaf_violation, L2_ACC_READ, 0, 0, 0),
 	ROWS("read_exec_only", "read, EPT leaf execute-only: violation, perms --X",
-	     l1_leaf_violation, ACC_READ, EPT_X | EPT_WB, 0, ROW_EXEC_ONLY),
+	     l1_leaf_violation, L2_ACC_READ, EPT_X | EPT_WB, 0, ROW_EXEC_ONLY),
 	ROWS("write_read_only", "write, EPT leaf read-only: violation, perms R--",
-	     l1_leaf_violation, ACC_WRITE, EPT_R | EPT_WB, 0, 0),
+	     l1_leaf_violation, L2_ACC_WRITE, EPT_R | EPT_WB, 0, 0),
 	ROWS("write_read_exec", "write, EPT leaf read/execute: violation, perms R-X",
-	     l1_leaf_violation, ACC_WRITE, EPT_R | EPT_X | EPT_WB, 0, 0),
+	     l1_leaf_violation, L2_ACC_WRITE, EPT_R | EPT_X | EPT_WB, 0, 0),
 	ROWS("fetch_read_write", "fetch, EPT leaf read/write: violation, perms RW-",
-	     l1_leaf_violation, ACC_FETCH, EPT_R | EPT_W | EPT_WB, 0, 0),
+	     l1_leaf_violation, L2_ACC_FETCH, EPT_R | EPT_W | EPT_WB, 0, 0),
 	ROWS("fetch_read_only", "fetch, EPT leaf read-only: violation, perms R--",
-	     l1_leaf_violation, ACC_FETCH, EPT_R | EPT_WB, 0, 0),
+	     l1_leaf_violation, L2_ACC_FETCH, EPT_R | EPT_WB, 0, 0),
 	ROWS("read_ept_table_missing", "read, EPT page table unmapped: violation, perms ---",
-	     l1_ept_table_missing, ACC_READ, 0, 0, 0),
+	     l1_ept_table_missing, L2_ACC_READ, 0, 0, 0),
 	ROWS("write_ept_table_missing", "write, EPT page table unmapped: violation, perms ---",
-	     l1_ept_table_missing, ACC_WRITE, 0, 0, 0),
+	     l1_ept_table_missing, L2_ACC_WRITE, 0, 0, 0),
 	ROWS("read_guest_pt_unmapped", "read, L2's page table unmapped in EPT: walk violation",
-	     l1_guest_table_unmapped, ACC_READ, 0, 1, 0),
+	     l1_guest_table_unmapped, L2_ACC_READ, 0, 1, 0),
 	ROWS("write_guest_pt_unmapped", "write, L2's page table unmapped in EPT: walk reads",
-	     l1_guest_table_unmapped, ACC_WRITE, 0, 1, 0),
+	     l1_guest_table_unmapped, L2_ACC_WRITE, 0, 1, 0),
 	ROW("read_guest_pd_unmapped", "read, L2's page directory unmapped in EPT: walk violation",
-	    l1_guest_table_unmapped, L2_LONG_MODE, "long", ACC_READ, 0, 2, 0),
+	    l1_guest_table_unmapped, L2_LONG_MODE, "long", L2_ACC_READ, 0, 2, 0),
 	ROW("read_guest_pd_unmapped",
 	    "read, PD of a GUEST_PDPTRn unmapped in EPT (PDPT too): violation at the PDE",
-	    l1_guest_table_unmapped, L2_PAE_MODE, "pae", ACC_READ, 0, 2, 0),
+	    l1_guest_table_unmapped, L2_PAE_MODE, "pae", L2_ACC_READ, 0, 2, 0),
 	ROWS("misconfig_write_only", "read, EPT leaf write-only: misconfiguration",
-	     l1_misconfig, ACC_READ, EPT_W | EPT_WB, 0, 0),
+	     l1_misconfig, L2_ACC_READ, EPT_W | EPT_WB, 0, 0),
 	ROWS("misconfig_memtype", "read, EPT leaf of reserved memory type 2: misconfiguration",
-	     l1_misconfig, ACC_READ, EPT_RWX | EPT_MT_RESERVED << EPT_MT_SHIFT, 0, 0),
+	     l1_misconfig, L2_ACC_READ, EPT_RWX | EPT_MT_RESERVED << EPT_MT_SHIFT, 0, 0),
 };
 
 SCENARIO_MAIN(vmx_requirements, scenarios)

@@ -23,6 +23,7 @@
 #include "x86/l1_vm.h"
 #include "x86/l2_agent.h"
 #include "x86/l2_paging.h"
+#include "x86/l2_probe.h"
 #include "x86/svm_l2_env.h"
 #include "x86/svm_npt.h"
 #include "x86/svm_requirements.h"
@@ -30,10 +31,6 @@
 /* Indices 5 (PDE) and 3 (PTE) in both modes, so entry addresses have offsets. */
 #define TARGET_VA	0xc0a03000ull
 #define TARGET_GPA	0x80603000ull
-#define DATA_OFFSET	0x18
-#define MARK(i)		(0x7e57000000000000ull | (i))
-#define WRITE_MARK	0x5701e5701e5701e5ull
-#define PROBE_RESULT	0x600dca11u
 #define GUEST_MEM	(16ull << 20)
 /* EXITINFO1 bits with a value defined here: the error code's P, RW, US, RSV, ID; 32, 33. */
 #define INFO1_CHECKED	(PFERR_PRESENT_MASK | PFERR_WRITE_MASK | PFERR_USER_MASK |	\
@@ -46,12 +43,10 @@
 /* A physical-address bit above every MAXPHYADDR but 52: reserved in the nested leaf. */
 #define NPT_RSVD_BIT	(1ull << 51)
 
-enum access { ACC_READ, ACC_WRITE, ACC_FETCH };
-
 struct row {
 	void (*l1)(void);
 	enum l2_mode mode;
-	enum access access;
+	enum l2_access access;
 	uint64_t leaf;		/* nested leaf flags of TARGET_GPA during the access */
 };
 
@@ -63,25 +58,11 @@ struct fixture {
 	uint64_t *page;		/* TARGET_GPA's page: marks, and a probe at offset 0 */
 };
 
-/* xor %edx, %edx; mov $PROBE_RESULT, %eax; ret: the same bytes in both modes. */
-static void write_probe(uint8_t *p)
-{
-	const uint8_t code[] = {
-		0x31, 0xd2, 0xb8, PROBE_RESULT & 0xff, (PROBE_RESULT >> 8) & 0xff,
-		(PROBE_RESULT >> 16) & 0xff, PROBE_RESULT >> 24, 0xc3,
-	};
-
-	for (unsigned int i = 0; i < sizeof(code); i++)
-		p[i] = code[i];
-}
-
 static void setup(struct fixture *f)
 {
 	svm_l2_env_create(&f->env, &(struct svm_l2_env_setup){ .mode = cfg.mode, .npt = true });
 	f->page = guest_alloc_pages(1);
-	for (unsigned int i = 0; i < PAGE_SIZE / 8; i++)
-		f->page[i] = MARK(i);
-	write_probe((uint8_t *)f->page);
+	l2_probe_page_fill(f->page);
 	l2_pt_map(&f->env.pt, TARGET_VA, TARGET_GPA);
 	npt_map(&f->env.npt, TARGET_GPA, (uintptr_t)f->page, NPT_LEAF_RW);
 	svm_l2_env_start(&f->env);
@@ -95,22 +76,13 @@ static void finish(struct fixture *f)
 
 static uint64_t access_offset(void)
 {
-	return cfg.access == ACC_FETCH ? 0 : DATA_OFFSET;
+	return cfg.access == L2_ACC_FETCH ? 0 : L2_PROBE_DATA_OFFSET;
 }
 
 /* L2 reads, writes or calls into TARGET_VA; returns the exit code. */
 static uint32_t l2_access(struct fixture *f)
 {
-	uint64_t va = TARGET_VA + access_offset();
-
-	switch (cfg.access) {
-	case ACC_READ:
-		return l2_agent_submit(&f->env.agent, L2_OP_READ, va, 0);
-	case ACC_WRITE:
-		return l2_agent_submit(&f->env.agent, L2_OP_WRITE, va, WRITE_MARK);
-	default:
-		return l2_agent_submit(&f->env.agent, L2_OP_CALL, va, 0);
-	}
+	return l2_probe_access(&f->env.agent, cfg.access, TARGET_VA);
 }
 
 /*
@@ -121,22 +93,11 @@ static uint32_t l2_access(struct fixture *f)
 static void resume_completes(struct fixture *f)
 {
 	struct vmcb *vmcb = f->env.vmcb->vmcb;
-	uint64_t result;
 
 	vmcb->control.tlb_ctl = svm_flush_asid_ctl(f->env.svm);
 	svm_assert_exit(f->env.vmcb, l2_agent_resume(&f->env.agent), SVM_EXIT_VMMCALL);
 	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;
-	result = f->env.agent.req->result;
-	switch (cfg.access) {
-	case ACC_READ:
-		GUEST_ASSERT_EQ(result, MARK(DATA_OFFSET / 8));
-		break;
-	case ACC_WRITE:
-		GUEST_ASSERT_EQ(f->page[DATA_OFFSET / 8], WRITE_MARK);
-		break;
-	default:
-		GUEST_ASSERT_EQ(result, PROBE_RESULT);
-	}
+	l2_probe_assert_done(&f->env.agent, cfg.access, f->page);
 }
 
 /* The rule: #VMEXIT(NPF) with EXITINFO1 @info1 (under @mask) and EXITINFO2 @gpa. */
@@ -154,7 +115,7 @@ static void assert_npf(struct fixture *f, uint32_t code, uint64_t mask, uint64_t
 static uint64_t access_error_code(void)
 {
 	static const uint64_t bits[] = {
-		[ACC_READ] = 0, [ACC_WRITE] = PFERR_WRITE_MASK, [ACC_FETCH] = PFERR_FETCH_MASK,
+		[L2_ACC_READ] = 0, [L2_ACC_WRITE] = PFERR_WRITE_MASK, [L2_ACC_FETCH] = PFERR_FETCH_MASK,
 	};
 
 	return bits[cfg.access] | PFERR_USER_MASK;
@@ -259,19 +220,19 @@ static void test_row(const struct scenario *s)
 
 static const struct scenario scenarios[] = {
 	ROWS("read_not_present", "read, nested leaf not present: NPF on the final GPA",
-	     l1_leaf_fault, ACC_READ, 0),
+	     l1_leaf_fault, L2_ACC_READ, 0),
 	ROWS("write_not_present", "write, nested leaf not present: NPF on the final GPA, RW",
-	     l1_leaf_fault, ACC_WRITE, 0),
+	     l1_leaf_fault, L2_ACC_WRITE, 0),
 	ROWS("write_read_only", "write, nested leaf read-only: NPF on the final GPA, P and RW",
-	     l1_leaf_fault, ACC_WRITE, NPT_LEAF_RO),
+	     l1_leaf_fault, L2_ACC_WRITE, NPT_LEAF_RO),
 	ROWS("fetch_no_exec", "fetch, nested leaf NX: NPF on the final GPA, P and ID",
-	     l1_leaf_fault, ACC_FETCH, NPT_LEAF_RW | NPT_NX),
+	     l1_leaf_fault, L2_ACC_FETCH, NPT_LEAF_RW | NPT_NX),
 	ROWS("read_reserved_bit", "read, nested leaf with a reserved bit: NPF, P and RSV",
-	     l1_leaf_reserved, ACC_READ, 0),
+	     l1_leaf_reserved, L2_ACC_READ, 0),
 	ROWS("read_guest_pt_unmapped", "read, L2's page table unmapped: NPF on the walk",
-	     l1_guest_table_unmapped, ACC_READ, 0),
+	     l1_guest_table_unmapped, L2_ACC_READ, 0),
 	ROWS("write_guest_pt_unmapped", "write, L2's page table unmapped: NPF on the walk",
-	     l1_guest_table_unmapped, ACC_WRITE, 0),
+	     l1_guest_table_unmapped, L2_ACC_WRITE, 0),
 };
 
 SCENARIO_MAIN(svm_requirements, scenarios)
