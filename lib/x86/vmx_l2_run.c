@@ -122,41 +122,16 @@ void l2_vmcs_timer_stop(struct l2_vmcs *v)
 
 const char *vmx_exit_reason_name(uint32_t reason)
 {
-	static const char * const names[] = {
-		[EXIT_REASON_EXCEPTION_NMI] = "EXCEPTION_NMI",
-		[EXIT_REASON_EXTERNAL_INTERRUPT] = "EXTERNAL_INTERRUPT",
-		[EXIT_REASON_TRIPLE_FAULT] = "TRIPLE_FAULT",
-		[EXIT_REASON_INTERRUPT_WINDOW] = "INTR_WINDOW",
-		[EXIT_REASON_CPUID] = "CPUID",
-		[EXIT_REASON_HLT] = "HLT",
-		[EXIT_REASON_INVLPG] = "INVLPG",
-		[EXIT_REASON_RDPMC] = "RDPMC",
-		[EXIT_REASON_RDTSC] = "RDTSC",
-		[EXIT_REASON_VMCALL] = "VMCALL",
-		[EXIT_REASON_CR_ACCESS] = "CR_ACCESS",
-		[EXIT_REASON_DR_ACCESS] = "DR_ACCESS",
-		[EXIT_REASON_IO_INSTRUCTION] = "IO_INSTRUCTION",
-		[EXIT_REASON_MSR_READ] = "MSR_READ",
-		[EXIT_REASON_MSR_WRITE] = "MSR_WRITE",
-		[EXIT_REASON_INVALID_STATE] = "INVALID_GUEST_STATE",
-		[EXIT_REASON_MSR_LOAD_FAIL] = "MSR_LOAD_FAIL",
-		[EXIT_REASON_MONITOR_TRAP_FLAG] = "MONITOR_TRAP_FLAG",
-		[EXIT_REASON_PAUSE_INSTRUCTION] = "PAUSE",
-		[EXIT_REASON_GDTR_IDTR] = "GDTR_IDTR",
-		[EXIT_REASON_LDTR_TR] = "LDTR_TR",
-		[EXIT_REASON_EPT_VIOLATION] = "EPT_VIOLATION",
-		[EXIT_REASON_EPT_MISCONFIG] = "EPT_MISCONFIG",
-		[EXIT_REASON_RDTSCP] = "RDTSCP",
-		[EXIT_REASON_PREEMPTION_TIMER] = "PREEMPTION_TIMER",
-		[EXIT_REASON_WBINVD] = "WBINVD",
-		[EXIT_REASON_RDRAND] = "RDRAND",
-		[EXIT_REASON_INVPCID] = "INVPCID",
-		[EXIT_REASON_RDSEED] = "RDSEED",
-	};
+	/* The uapi's table: { EXIT_REASON_*, "NAME" }, ... */
+	static const struct {
+		uint32_t reason;
+		const char *name;
+	} names[] = { VMX_EXIT_REASONS };
 	uint32_t basic = EXIT_REASON_BASIC(reason);
 
-	if (basic < sizeof(names) / sizeof(names[0]) && names[basic])
-		return names[basic];
+	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].reason == basic)
+			return names[i].name;
 	return "?";
 }
 
