@@ -21,7 +21,9 @@
  * for -l, and skips the whole test with TEST_REQUIRE().
  *
  * Options: -l, -s PATTERN, --self-check, --numa-node N and the harness's
- * (-t, -T, -f, -F, -v, -V, -r: exact names), -h lists them.  A row's
+ * (-t, -T, -f, -F, -v, -V, -r: exact names), -h lists them.  A test with
+ * numeric options of its own (a seed, a step count) gives them as a table
+ * of struct scenario_option to SCENARIO_MAIN_OPTIONS() or scenario_main().  A row's
  * timeout (seconds, 0 for NST_SCENARIO_TIMEOUT or 120) is cut to what is
  * left of the test's budget, NST_TEST_TIMEOUT.
  *
@@ -98,6 +100,7 @@ static void __scenario_exit_skip_if_none_ran(void)
 }
 
 static inline int scenario_main(const struct scenario *rows, unsigned int nr,
+				const struct scenario_option *opts, unsigned int nr_opts,
 				void (*requirements)(void), int argc, char **argv)
 {
 	struct __fixture_variant_metadata no_variant = { .name = "" };
@@ -122,7 +125,7 @@ static inline int scenario_main(const struct scenario *rows, unsigned int nr,
 		__register_test(t);
 	}
 
-	ret = scenario_parse_options(argc, argv, names, nr, &o);
+	ret = scenario_parse_options(argc, argv, names, nr, opts, nr_opts, &o);
 	if (ret >= 0)
 		return ret;
 	if (o.list || o.help) {
@@ -150,7 +153,16 @@ static inline int scenario_main(const struct scenario *rows, unsigned int nr,
 #define SCENARIO_MAIN(requirements_fn, table)					\
 int main(int argc, char **argv)							\
 {										\
-	return scenario_main(table, ARRAY_SIZE(table), requirements_fn, argc, argv); \
+	return scenario_main(table, ARRAY_SIZE(table), NULL, 0, requirements_fn,	\
+			     argc, argv);						\
+}
+
+/* The same for a test with options of its own, the table @opts. */
+#define SCENARIO_MAIN_OPTIONS(requirements_fn, table, opts)			\
+int main(int argc, char **argv)							\
+{										\
+	return scenario_main(table, ARRAY_SIZE(table), opts, ARRAY_SIZE(opts),	\
+			     requirements_fn, argc, argv);				\
 }
 
 #endif /* SELFTEST_KVM_SCENARIO_HARNESS_H */

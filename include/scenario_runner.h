@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* One scenario as the runner sees it. */
 struct scenario_call {
@@ -18,6 +19,17 @@ struct scenario_call {
 	unsigned int timeout;		/* the row's, seconds; 0 for the default */
 	void (*run)(const void *row);	/* runs @row in the test's own file */
 	const void *row;
+};
+
+/*
+ * A numeric option of the test's own, "--NAME N" or "--NAME=N", that -h
+ * lists: N (decimal) must be from @min to @max and goes to *@value.
+ */
+struct scenario_option {
+	const char *name;
+	const char *help;
+	uint64_t *value;
+	uint64_t min, max;
 };
 
 struct scenario_options {
@@ -30,11 +42,13 @@ struct scenario_options {
 };
 
 /*
- * Takes the runner's options out of @argv and leaves the harness's in @o,
- * where each -s PATTERN became "-t NAME" for every scenario of @names it
- * matches.  Returns -1 to go on, else the exit code to end with.
+ * Takes the runner's options and the test's own (@test_opts) out of @argv
+ * and leaves the harness's in @o, where each -s PATTERN became "-t NAME"
+ * for every scenario of @names it matches.  Returns -1 to go on, else the
+ * exit code to end with.
  */
 int scenario_parse_options(int argc, char **argv, const char *const *names, unsigned int nr,
+			   const struct scenario_option *test_opts, unsigned int nr_test_opts,
 			   struct scenario_options *o);
 
 /*

@@ -86,7 +86,8 @@ static bool env_uint(const char *name, unsigned long min, unsigned long max,
 	return false;
 }
 
-static void usage(const char *prog)
+static void usage(const char *prog, const struct scenario_option *test_opts,
+		  unsigned int nr_test_opts)
 {
 	printf("usage: %s [options] [harness options]\n"
 	       "  -l                list the scenarios (those selected) and what each checks\n"
@@ -97,8 +98,49 @@ static void usage(const char *prog)
 	       "Environment: NST_SCENARIO_TIMEOUT (seconds per scenario, default %u),\n"
 	       "NST_TEST_TIMEOUT (the whole test's budget, default %u s, twice that with\n"
 	       "--self-check), NST_NUMA_NODE (as --numa-node), NST_SELF_CHECK=1 (as\n"
-	       "--self-check), NST_RUN_KNOWN_CRASHES=1 (run scenarios known to crash the host).\n"
-	       "The harness's options follow.\n", prog, DEFAULT_TIMEOUT, NST_SETTINGS_TIMEOUT);
+	       "--self-check), NST_RUN_KNOWN_CRASHES=1 (run scenarios known to crash the host).\n",
+	       prog, DEFAULT_TIMEOUT, NST_SETTINGS_TIMEOUT);
+	if (nr_test_opts)
+		printf("Options of this test:\n");
+	for (unsigned int n = 0; n < nr_test_opts; n++)
+		printf("  --%s N%*s%s\n", test_opts[n].name,
+		       (int)(15 - strlen(test_opts[n].name)), "", test_opts[n].help);
+	printf("The harness's options follow.\n");
+}
+
+/*
+ * Takes "--NAME N" or "--NAME=N" of @opts at argv[*i]: -1 if argv[*i] is
+ * none of them, 0 if it is valid, else (after a message) the exit code 2.
+ */
+static int take_test_option(int argc, char **argv, int *i,
+			    const struct scenario_option *opts, unsigned int nr)
+{
+	for (unsigned int n = 0; n < nr; n++) {
+		const char *name = opts[n].name, *a = argv[*i], *arg = NULL;
+		size_t len = strlen(name);
+		unsigned long v;
+
+		if (strncmp(a, "--", 2) || strncmp(a + 2, name, len) ||
+		    (a[len + 2] && a[len + 2] != '='))
+			continue;
+		if (a[len + 2] == '=')
+			arg = a + len + 3;
+		else if (*i + 1 < argc)
+			arg = argv[++*i];
+		if (!arg) {
+			fprintf(stderr, "%s: --%s needs an argument\n", argv[0], name);
+			return 2;
+		}
+		if (!parse_uint(arg, opts[n].min, opts[n].max, &v)) {
+			fprintf(stderr, "%s: --%s %s: expected a number from %llu to %llu\n",
+				argv[0], name, arg, (unsigned long long)opts[n].min,
+				(unsigned long long)opts[n].max);
+			return 2;
+		}
+		*opts[n].value = v;
+		return 0;
+	}
+	return -1;
 }
 
 /* The -s patterns: "-t NAME" for each scenario of @names that @pattern matches. */
@@ -118,6 +160,7 @@ static bool select_scenarios(struct scenario_options *o, const char *pattern,
 }
 
 int scenario_parse_options(int argc, char **argv, const char *const *names, unsigned int nr,
+			   const struct scenario_option *test_opts, unsigned int nr_test_opts,
 			   struct scenario_options *o)
 {
 	const char *env = getenv("NST_SELF_CHECK");
@@ -135,7 +178,13 @@ int scenario_parse_options(int argc, char **argv, const char *const *names, unsi
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		bool takes_arg = !strcmp(a, "-s") || !strcmp(a, "--numa-node");
+		int ret = take_test_option(argc, argv, &i, test_opts, nr_test_opts);
 
+		if (ret >= 0) {
+			if (ret)
+				return ret;
+			continue;
+		}
 		if (takes_arg && i + 1 == argc) {
 			fprintf(stderr, "%s: %s needs an argument\n", argv[0], a);
 			return 2;
@@ -160,7 +209,7 @@ int scenario_parse_options(int argc, char **argv, const char *const *names, unsi
 		}
 	}
 	if (o->help)
-		usage(argv[0]);
+		usage(argv[0], test_opts, nr_test_opts);
 	/* -s that matches nothing selects nothing (the harness would run all). */
 	if (patterns && !selected && !o->help) {
 		if (o->list)

@@ -286,7 +286,7 @@ enum event { EV_NONE, EV_VMLOAD_VMSAVE, EV_MIGRATE, EV_CPU_MOVE };
 
 static struct plan plan;
 static uint64_t opt_seed = 1;
-static unsigned int opt_steps = DEFAULT_STEPS;
+static uint64_t opt_steps = DEFAULT_STEPS;
 
 struct ctx {
 	struct l1_svm *svm;
@@ -831,87 +831,19 @@ static const struct scenario scenarios[] = {
 	WALK("walk_cpu_move", EV_CPU_MOVE, "random walk with the vCPU thread moved between CPUs"),
 };
 
-static bool parse_seed(const char *arg)
-{
-	char *end;
-
-	opt_seed = strtoull(arg, &end, 0);
-	return *arg && !*end && opt_seed;
-}
-
-static bool parse_steps(const char *arg)
-{
-	char *end;
-	unsigned long v = strtoul(arg, &end, 0);
-
-	opt_steps = v;
-	return *arg && !*end && v && v <= 1000000;
-}
-
 /* The test's own options, which the scenario harness does not know. */
-static const struct {
-	const char *name;
-	const char *help;
-	bool (*parse)(const char *arg);
-} options[] = {
-	{ "seed", "seed of the random walks (default 1)", parse_seed },
-	{ "steps", "steps of the plain random walk (default 60)", parse_steps },
+static const struct scenario_option options[] = {
+	{ "seed", "seed of the random walks (default 1)", &opt_seed, 1, UINT64_MAX },
+	{ "steps", "steps of the plain random walk (default 60)", &opt_steps, 1, 1000000 },
 };
-
-/*
- * Takes "--NAME ARG" or "--NAME=ARG" of an option of ours at argv[*i]; -1
- * if it is not one, 0 if it is valid, else the exit code (2).
- */
-static int take_option(int argc, char **argv, int *i)
-{
-	for (unsigned int n = 0; n < ARRAY_SIZE(options); n++) {
-		const char *o = options[n].name, *a = argv[*i], *arg = NULL;
-		size_t len = strlen(o);
-
-		if (strncmp(a, "--", 2) || strncmp(a + 2, o, len) ||
-		    (a[len + 2] && a[len + 2] != '='))
-			continue;
-		if (a[len + 2] == '=')
-			arg = a + len + 3;
-		else if (*i + 1 < argc)
-			arg = argv[++*i];
-		if (!arg)
-			fprintf(stderr, "%s: --%s needs an argument\n", argv[0], o);
-		else if (!options[n].parse(arg))
-			fprintf(stderr, "%s: --%s %s: invalid\n", argv[0], o, arg);
-		else
-			return 0;
-		return 2;
-	}
-	return -1;
-}
 
 int main(int argc, char **argv)
 {
 	unsigned int toggles = 0;
-	int nargs = 1, ret;
-	bool help = false;
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(scenarios); i++)
 		toggles += scenarios[i].run == test_toggle && row_index(scenarios[i].arg) >= 0;
 	TEST_ASSERT(toggles == NR_ROWS, "every row needs its own TOGGLE() scenario");
-
-	for (int i = 1; i < argc; i++) {
-		ret = take_option(argc, argv, &i);
-		if (ret > 0)
-			return ret;
-		if (ret < 0) {
-			help |= !strcmp(argv[i], "-h");
-			argv[nargs++] = argv[i];
-		}
-	}
-	argv[nargs] = NULL;
-	ret = scenario_main(scenarios, ARRAY_SIZE(scenarios), svm_requirements, nargs, argv);
-	if (help) {
-		printf("Options of this test:\n");
-		for (unsigned int n = 0; n < ARRAY_SIZE(options); n++)
-			printf("  --%s ARG%*s%s\n", options[n].name,
-			       (int)(14 - strlen(options[n].name)), "", options[n].help);
-	}
-	return ret;
+	return scenario_main(scenarios, ARRAY_SIZE(scenarios), options, ARRAY_SIZE(options),
+			     svm_requirements, argc, argv);
 }
