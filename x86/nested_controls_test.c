@@ -1040,7 +1040,8 @@ static const struct scenario scenarios[] = {
 /* The test's own options, which the scenario harness does not know. */
 static const struct scenario_option options[] = {
 	{ "seed", "seed of the random walks (default 1)", &opt_seed, 1, UINT64_MAX },
-	{ "steps", "steps of the plain random walk (default 60; a soak: thousands)", &opt_steps, 1, 1000000 },
+	{ "steps", "steps of the plain random walk (default 60; a soak: thousands)",
+	  &opt_steps, 1, 1000000 },
 };
 
 int main(int argc, char **argv)
