@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Byte offsets of struct vmx_l2_regs (x86/vmx.h), where the VM-entry stubs
- * (lib/x86/vmx_entry.S, lib/x86_32/start.S) load and save L2's GPRs; vmx.h
- * checks them with static asserts.
+ * Byte offsets of struct vmx_l2_regs (x86/vmx_l2.h), where the VMX and SVM
+ * entry stubs (lib/x86/vmx_l2_entry.S, lib/x86/svm_l2_entry.S, through
+ * x86/l2_regs_asm.h, and lib/x86_32/start.S) load and save L2's GPRs;
+ * vmx_l2.h checks them with static asserts.
  */
 #ifndef NST_X86_VMX_REGS_ABI_H
 #define NST_X86_VMX_REGS_ABI_H

@@ -16,19 +16,13 @@
  * #VMEXIT leaves GIF clear (15.6) and STGI sets it again.  L1's RFLAGS
  * (IF=1) are restored.
  */
-#include "x86/vmx_regs_abi.h"
+#include "x86/l2_regs_asm.h"
 
 	.text
 	.code64
 	.globl svm_enter
 svm_enter:
-	pushq %rbp
-	pushq %rbx
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
-	pushfq
+	PUSH_CALLEE_SAVED
 	pushq %rdi			/* 16(%rsp): regs */
 	pushq %rsi			/* 8(%rsp): vmcb12 */
 	pushq %rdx			/* (%rsp): L1's VMSAVE area */
@@ -39,38 +33,14 @@ svm_enter:
 	movq %rsi, %rax
 	vmload %rax
 
-	movq VMX_L2_RBX(%rdi), %rbx
-	movq VMX_L2_RCX(%rdi), %rcx
-	movq VMX_L2_RDX(%rdi), %rdx
-	movq VMX_L2_RSI(%rdi), %rsi
-	movq VMX_L2_RBP(%rdi), %rbp
-	movq VMX_L2_R8(%rdi), %r8
-	movq VMX_L2_R9(%rdi), %r9
-	movq VMX_L2_R10(%rdi), %r10
-	movq VMX_L2_R11(%rdi), %r11
-	movq VMX_L2_R12(%rdi), %r12
-	movq VMX_L2_R13(%rdi), %r13
-	movq VMX_L2_R14(%rdi), %r14
-	movq VMX_L2_R15(%rdi), %r15
+	L2_LOAD_GPRS %rdi
 	movq VMX_L2_RDI(%rdi), %rdi
 	vmrun %rax
 
 	/* #VMEXIT: RSP and RAX are L1's again (RAX: the vmcb12, from VMRUN). */
 	pushq %rdi
 	movq 24(%rsp), %rdi
-	movq %rbx, VMX_L2_RBX(%rdi)
-	movq %rcx, VMX_L2_RCX(%rdi)
-	movq %rdx, VMX_L2_RDX(%rdi)
-	movq %rsi, VMX_L2_RSI(%rdi)
-	movq %rbp, VMX_L2_RBP(%rdi)
-	movq %r8, VMX_L2_R8(%rdi)
-	movq %r9, VMX_L2_R9(%rdi)
-	movq %r10, VMX_L2_R10(%rdi)
-	movq %r11, VMX_L2_R11(%rdi)
-	movq %r12, VMX_L2_R12(%rdi)
-	movq %r13, VMX_L2_R13(%rdi)
-	movq %r14, VMX_L2_R14(%rdi)
-	movq %r15, VMX_L2_R15(%rdi)
+	L2_SAVE_GPRS %rdi
 	popq VMX_L2_RDI(%rdi)
 
 	movq 8(%rsp), %rax
@@ -80,13 +50,7 @@ svm_enter:
 	stgi
 
 	addq $24, %rsp
-	popfq
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %rbx
-	popq %rbp
+	POP_CALLEE_SAVED
 	ret
 
 	.section .note.GNU-stack, "", @progbits
