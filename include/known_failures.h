@@ -28,8 +28,13 @@ struct known_bug {
 struct known_failure {
 	const char *test;	/* test binary name */
 	const char *scenario;	/* fnmatch() pattern of scenario names */
-	/* "param=value ..." as /sys/module/kvm_intel/parameters reads; "" for any */
-	const char *kvm_intel;
+	/*
+	 * KVM module parameters the bug needs, "module.param=value ..." as
+	 * /sys/module/MODULE/parameters/PARAM reads them ("kvm_intel.ept=N",
+	 * "kvm_amd.npt=N": bool parameters read Y or N); every word must match,
+	 * and a module that is not loaded matches none.  "" for any.
+	 */
+	const char *params;
 	const struct known_bug *bug;
 };
 
@@ -42,6 +47,8 @@ const struct known_bug *known_failure_bug(const char *test, const char *scenario
 const struct known_bug *known_crash_bug(const char *test, const char *scenario);
 /* Replaces the suite's table with @n rows of @table (for the runner's unit tests). */
 void known_failures_use(const struct known_failure *table, unsigned int n);
+/* Reads module parameters under @dir instead of /sys/module (for the runner's unit tests). */
+void known_failures_use_sysfs(const char *dir);
 /* True if a kernel release (uname -r) is at least @version ("major.minor[.patch]"). */
 bool kernel_release_at_least(const char *release, const char *version);
 

@@ -40,14 +40,25 @@ static const struct known_bug fake_crash = {
 	.id = "fake-crash", .summary = "a crash of this fake", .seen = "nowhere", .crashes = true,
 };
 
+static const struct known_bug fake_param_bug = {
+	.id = "fake-param-bug", .summary = "a bug of this fake with fake_mod flag=Y",
+	.seen = "nowhere",
+};
+
 static const struct known_failure fake_failures[] = {
 	{ "scenario_fake", "known_*", "", &fake_bug },
 	{ "scenario_fake", "crash_known", "", &fake_crash },
+	{ "scenario_fake", "param_known", "fake_mod.flag=Y fake_mod.level=2", &fake_param_bug },
+	/* Not "module.param=value": matches no module. */
+	{ "scenario_fake", "param_malformed", "flag=Y", &fake_param_bug },
 };
 
+/* FAKE_SYSFS: the folder that stands for /sys/module. */
 static void __attribute__((constructor)) use_fake_failures(void)
 {
 	known_failures_use(fake_failures, ARRAY_SIZE(fake_failures));
+	if (getenv("FAKE_SYSFS"))
+		known_failures_use_sysfs(getenv("FAKE_SYSFS"));
 }
 
 static void passes(const struct scenario *s)
@@ -108,6 +119,8 @@ static const struct scenario scenarios[] = {
 	{ "known_fails", "fails, a known bug", fails },
 	{ "known_passes", "passes, a known bug", passes },
 	{ "crash_known", "passes, known to crash", passes },
+	{ "param_known", "fails, a known bug under fake_mod's parameters", fails },
+	{ "param_malformed", "fails, a known bug with a malformed parameter", fails },
 	{ "checks_rule", "fails when inverted", checks_rule },
 	{ "rule_cannot_fail", "passes when inverted", rule_cannot_fail },
 	{ "fails_elsewhere", "fails when inverted, at setup", fails_elsewhere },

@@ -25,10 +25,10 @@ has() { echo "$out" | grep -q -- "$1"; }
 hasx() { echo "$out" | grep -qx -- "$1"; }
 
 echo "KTAP version 1"
-echo "1..21"
+echo "1..23"
 
 FAKE_NO_GADGET=1 go -l
-[ $rc = 0 ] && [ "$(echo "$out" | wc -l)" = 14 ] &&
+[ $rc = 0 ] && [ "$(echo "$out" | wc -l)" = 16 ] &&
 	hasx 'global.passes                           passes'
 check "list_names_every_scenario_without_its_requirements" $?
 
@@ -79,6 +79,25 @@ NST_RUN_KNOWN_CRASHES=1 go -s crash_known
 [ $r1 = 4 ] && echo "$o1" | grep -qx 'ok 1 global.crash_known # SKIP known to crash this kernel (NST_RUN_KNOWN_CRASHES=1 runs it): fake-crash: a crash of this fake' &&
 	[ $rc = 0 ] && hasx 'ok 1 global.crash_known'
 check "a_known_crash_is_skipped_unless_asked_for" $?
+
+# A known bug keyed on module parameters ("module.param=value", every word
+# read from FAKE_SYSFS/MODULE/parameters/PARAM) applies only where they match.
+sysfs=$(mktemp -d "${TMPDIR:-/tmp}/nst-sysfs.XXXXXX") || exit 1
+mkdir -p "$sysfs/fake_mod/parameters"
+echo Y > "$sysfs/fake_mod/parameters/flag"
+echo 2 > "$sysfs/fake_mod/parameters/level"
+FAKE_SYSFS=$sysfs go -s 'param_*'
+r1=$rc o1=$out
+echo N > "$sysfs/fake_mod/parameters/flag"
+FAKE_SYSFS=$sysfs go -s param_known
+r2=$rc o2=$out
+FAKE_SYSFS=$sysfs/none go -s param_known
+rm -rf "$sysfs"
+[ $r1 = 1 ] && echo "$o1" | grep -qx 'ok 1 global.param_known # XFAIL fake-param-bug: .*' &&
+	echo "$o1" | grep -qx 'not ok 2 global.param_malformed' &&
+	[ $r2 = 1 ] && echo "$o2" | grep -qx 'not ok 1 global.param_known' &&
+	[ $rc = 1 ] && hasx 'not ok 1 global.param_known'
+check "a_known_bug_applies_only_under_its_module_parameters" $?
 
 go --self-check -s checks_rule
 [ $rc = 0 ] && hasx 'ok 1 global.checks_rule' &&
