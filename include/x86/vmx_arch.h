@@ -160,4 +160,15 @@
 #define DR6_BS				(1ull << 14)
 #endif
 
+/*
+ * I/O instructions: bit 6 of the exit qualification, the operand encoding
+ * (SDM Vol. 3C Table 28-5); IA32_VMX_BASIC[54], VM exits for INS and OUTS
+ * report instruction information (A.1), whose address size is in bits 9:7
+ * and segment register (OUTS only) in bits 17:15 (28.2.5).
+ */
+#define IO_QUAL_IMM			(1u << 6)
+#define VMX_BASIC_INOUT			(1ull << 54)
+#define VMX_INSN_INFO_ADDR_SIZE(i)	(((i) >> 7) & 7)
+#define VMX_INSN_INFO_SEG(i)		(((i) >> 15) & 7)
+
 #endif /* SELFTEST_KVM_VMX_ARCH_H */
