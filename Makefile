@@ -16,7 +16,7 @@ NESTED_LIB_SRCS := lib/page_table.c lib/x86/l1_memory.c lib/x86/l1_vm.c \
 	lib/x86/vmx_caps.c lib/x86/vmx_requirements.c lib/x86/vmx_l2_setup.c \
 	lib/x86/vmx_l2_run.c lib/x86/vmx_l2_entry.S lib/x86/l2_paging.c lib/x86/l2_agent.c \
 	lib/x86/l2_probe.c lib/x86/l2_agent_code.S lib/x86/l2_env.c lib/x86/l1_32_host.c \
-	lib/x86/vmx_invalidate.c \
+	lib/x86/vmx_invalidate.c lib/x86/control_walk.c \
 	lib/x86/svm_l2_enable.c lib/x86/svm_l2_setup.c lib/x86/svm_l2_run.c lib/x86/svm_l2_entry.S \
 	lib/x86/svm_l2_permission_maps.c lib/x86/svm_l2_npt.c lib/x86/svm_l2_agent.c \
 	lib/x86/svm_l2_agent_code.S lib/x86/svm_l2_env.c lib/x86/svm_requirements.c

@@ -24,6 +24,7 @@
 #include "processor.h"
 #include "scenario_harness.h"
 #include "ucall_common.h"
+#include "x86/control_walk.h"
 #include "x86/l1_vm.h"
 #include "x86/vmx_l2.h"
 #include "x86/vmx_requirements.h"
@@ -42,7 +43,6 @@
 #define DEFAULT_STEPS		60
 #define EVENT_STEPS		8
 #define EVENT_EVERY		4
-#define STAGE_EVENT		1
 #define NO_EXIT			0xffffffffu
 
 enum probe {
@@ -141,17 +141,11 @@ struct probe_req {
 
 static volatile struct probe_req preq;
 
+/* The walks' events of vmcs12's own, after the library's (control_walk.h). */
+enum event { EV_VMPTRLD = WALK_EV_TEST, EV_VMCLEAR, EV_VMXOFF };
+
 /* What the host asks of L1 (set before the VM starts). */
-struct plan {
-	int row;		/* toggle scenarios: the row; -1 for walks */
-	uint64_t seed;
-	unsigned int steps;
-	int event;		/* enum event */
-};
-
-enum event { EV_NONE, EV_VMPTRLD, EV_VMCLEAR, EV_VMXOFF, EV_MIGRATE, EV_CPU_MOVE };
-
-static struct plan plan;
+static struct walk_plan plan;
 static uint64_t opt_seed = 1;
 static uint64_t opt_steps = DEFAULT_STEPS;
 
@@ -344,7 +338,6 @@ struct ctx {
 	struct l2_vmcs *v, *other;
 	uint32_t f[NR_FIELDS];
 	uint32_t model[NR_FIELDS];
-	uint64_t rng;
 	unsigned int probes_checked;
 };
 
@@ -812,7 +805,6 @@ static void setup(struct ctx *c)
 	};
 
 	c->vmx = vmx_enable();
-	c->rng = plan.seed | 1;
 	preq.cr3 = get_cr3();
 	vmx_intercept_io(c->vmx, IO_PORT, true);
 	c->other = l2_vmcs_create(c->vmx, &s);
@@ -825,15 +817,6 @@ static void setup(struct ctx *c)
 	if (vmx_has_proc2(c->vmx->caps, SECONDARY_EXEC_ENABLE_RDTSCP))
 		vmcs_write(SECONDARY_VM_EXEC_CONTROL, SECONDARY_EXEC_ENABLE_RDTSCP);
 	read_controls(c);
-}
-
-static uint64_t next_random(struct ctx *c)
-{
-	/* xorshift64: reproducible from the seed the host prints. */
-	c->rng ^= c->rng << 13;
-	c->rng ^= c->rng >> 7;
-	c->rng ^= c->rng << 17;
-	return c->rng;
 }
 
 /* VMPTRLD of another vmcs12, one probe there, and back. */
@@ -861,24 +844,12 @@ static void event_vmclear(struct ctx *c, bool vmxoff_too)
 	l2_vmcs_load(c->vmx, c->v);
 }
 
-static void do_event(struct ctx *c)
+static void do_event(void *ctx, int event)
 {
-	switch (plan.event) {
-	case EV_VMPTRLD:
-		event_vmptrld(c);
-		break;
-	case EV_VMCLEAR:
-	case EV_VMXOFF:
-		event_vmclear(c, plan.event == EV_VMXOFF);
-		break;
-	case EV_MIGRATE:
-	case EV_CPU_MOVE:
-		/* The host acts on this sync: save/restore, or another host CPU. */
-		GUEST_SYNC(STAGE_EVENT);
-		break;
-	default:
-		break;
-	}
+	if (event == EV_VMPTRLD)
+		event_vmptrld(ctx);
+	else
+		event_vmclear(ctx, event == EV_VMXOFF);
 }
 
 static void l1_toggle(void)
@@ -904,6 +875,23 @@ static void l1_toggle(void)
 	GUEST_DONE();
 }
 
+static bool walk_toggle(void *ctx, int row)
+{
+	if (!toggle_valid(ctx, &rows[row]))
+		return false;
+	toggle(ctx, &rows[row]);
+	return true;
+}
+
+static void walk_run_cycle(void *ctx)
+{
+	run_cycle(ctx);
+}
+
+static const struct walk_ops walk_ops = {
+	.toggle = walk_toggle, .run_cycle = walk_run_cycle, .event = do_event,
+};
+
 static void l1_walk(void)
 {
 	int usable[NR_ROWS], nr = 0;
@@ -913,21 +901,7 @@ static void l1_walk(void)
 	for (unsigned int i = 0; i < NR_ROWS; i++)
 		if (!rows[i].no_walk && !row_problem(&c, &rows[i]))
 			usable[nr++] = i;
-	GUEST_ASSERT(nr);
-	run_cycle(&c);		/* the defaults themselves */
-	for (unsigned int step = 0; step < plan.steps; step++) {
-		const struct row *r;
-
-		do {
-			r = &rows[usable[next_random(&c) % nr]];
-		} while (!toggle_valid(&c, r));
-		toggle(&c, r);
-		run_cycle(&c);
-		if (plan.event != EV_NONE && step % EVENT_EVERY == EVENT_EVERY - 1) {
-			do_event(&c);
-			run_cycle(&c);
-		}
-	}
+	l1_control_walk(&c, usable, nr, &plan, &walk_ops);
 	GUEST_PRINTF("%u probes checked\n", c.probes_checked);
 	vmx_disable(c.vmx);
 	GUEST_DONE();
@@ -935,11 +909,10 @@ static void l1_walk(void)
 
 /* ---- host ---- */
 
-static void run_plan(void *l1_code, const struct plan *p)
+static void run_plan(void *l1_code, const struct walk_plan *p)
 {
 	struct kvm_vcpu *vcpu = l1_vm_create(l1_code, 0);
 	struct ucall uc;
-	int cpu;
 
 	/* L2 shares L1's IDT: its #BP, when let through, ends in this handler. */
 	vm_install_exception_handler(vcpu->vm, BP_VECTOR, l2_bp_handler);
@@ -952,15 +925,8 @@ static void run_plan(void *l1_code, const struct plan *p)
 	vcpu_set_msr(vcpu, MSR_IA32_TSC, 0);
 	plan = *p;
 	sync_global_to_guest(vcpu->vm, plan);
-	while (vcpu_run_ucall(vcpu, &uc) == UCALL_SYNC) {
-		TEST_ASSERT_EQ(uc.args[1], STAGE_EVENT);
-		if (plan.event == EV_MIGRATE) {
-			vcpu = vm_migrate(vcpu, RESTORE_SREGS2);
-		} else {
-			cpu = vcpu_thread_move_cpu();
-			ksft_print_msg("vCPU thread on host CPU %d\n", cpu);
-		}
-	}
+	while (vcpu_run_ucall(vcpu, &uc) == UCALL_SYNC)
+		vcpu = walk_host_event(vcpu, &uc, &plan);
 	kvm_vm_free(vcpu->vm);
 }
 
@@ -977,7 +943,7 @@ static void test_toggle(const struct scenario *s)
 	int row = row_index(s->arg);
 
 	TEST_ASSERT(row >= 0, "no row '%s'", (const char *)s->arg);
-	run_plan(l1_toggle, &(struct plan){ .row = row });
+	run_plan(l1_toggle, &(struct walk_plan){ .row = row });
 }
 
 static void test_walk(const struct scenario *s)
@@ -985,10 +951,12 @@ static void test_walk(const struct scenario *s)
 	int event = (intptr_t)s->arg;
 
 	ksft_print_msg("seed %llu (--seed to reproduce)\n", (unsigned long long)opt_seed);
-	if (event == EV_MIGRATE)
+	walk_host_require(event);
+	if (event == WALK_EV_MIGRATE)
 		__TEST_REQUIRE(kvm_has_cap(KVM_CAP_NESTED_STATE), "KVM lacks KVM_CAP_NESTED_STATE");
-	run_plan(l1_walk, &(struct plan){ .row = -1, .seed = opt_seed, .event = event,
-		 .steps = event == EV_NONE ? opt_steps : EVENT_STEPS });
+	run_plan(l1_walk, &(struct walk_plan){ .row = -1, .seed = opt_seed, .event = event,
+		 .steps = event == WALK_EV_NONE ? opt_steps : EVENT_STEPS,
+		 .event_every = EVENT_EVERY });
 }
 
 #define TOGGLE(row, purpose)	{ "toggle_" #row, purpose, test_toggle, #row }
@@ -1029,12 +997,12 @@ static const struct scenario scenarios[] = {
 	TOGGLE(exit_save_pat, "VM-exit save PAT toggled alone"),
 	TOGGLE(exit_load_pat, "VM-exit load PAT toggled alone"),
 	TOGGLE(ia32e_mode_guest, "IA-32e mode guest toggled alone: the entry fails while it is clear"),
-	WALK("walk", EV_NONE, "seeded random walk over every row, every probe checked"),
+	WALK("walk", WALK_EV_NONE, "seeded random walk over every row, every probe checked"),
 	WALK("walk_vmptrld", EV_VMPTRLD, "random walk with VMPTRLD of another vmcs12 and back"),
 	WALK("walk_vmclear", EV_VMCLEAR, "random walk with VMCLEAR and VMPTRLD of the vmcs12"),
 	WALK("walk_vmxoff", EV_VMXOFF, "random walk with VMXOFF and VMXON (vmcs02 recreated)"),
-	WALK("walk_migrate", EV_MIGRATE, "random walk with save/restore into a new VM"),
-	WALK("walk_cpu_move", EV_CPU_MOVE, "random walk with the vCPU thread moved between CPUs"),
+	WALK("walk_migrate", WALK_EV_MIGRATE, "random walk with save/restore into a new VM"),
+	WALK("walk_cpu_move", WALK_EV_CPU_MOVE, "random walk with the vCPU thread moved between CPUs"),
 };
 
 /* The test's own options, which the scenario harness does not know. */

@@ -27,6 +27,7 @@
 #include "processor.h"
 #include "scenario_harness.h"
 #include "ucall_common.h"
+#include "x86/control_walk.h"
 #include "x86/l1_memory.h"
 #include "x86/l1_vm.h"
 #include "x86/l2_paging.h"
@@ -272,19 +273,11 @@ static const struct row rows[NR_ROWS] = {
 
 /* ---- L1 ---- */
 
+/* The walks' event of vmcb12's own, after the library's (control_walk.h). */
+enum event { EV_VMLOAD_VMSAVE = WALK_EV_TEST };
+
 /* What the host asks of L1 (set before the VM starts). */
-struct plan {
-	int row;		/* toggle scenarios: the row; -1 for walks */
-	uint64_t seed;
-	unsigned int steps;
-	int event;		/* enum event */
-};
-
-enum event { EV_NONE, EV_VMLOAD_VMSAVE, EV_MIGRATE, EV_CPU_MOVE };
-
-#define STAGE_EVENT	1
-
-static struct plan plan;
+static struct walk_plan plan;
 static uint64_t opt_seed = 1;
 static uint64_t opt_steps = DEFAULT_STEPS;
 
@@ -301,7 +294,6 @@ struct ctx {
 	uint64_t page_a, page_b;
 	uint32_t next_asid;
 	uint64_t stack_top;
-	uint64_t rng;
 	unsigned int probes_checked;
 	bool flawed[NR_ROWS];		/* emulator_flaw() found: the row and its probe unused */
 };
@@ -555,7 +547,6 @@ static void setup(struct ctx *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->svm = svm_enable();
-	c->rng = plan.seed | 1;
 	c->next_asid = 2;
 	c->stack_top = (uintptr_t)guest_alloc_pages(4) + 4 * PAGE_SIZE;
 	c->iopm_empty = alloc_zero_map(SVM_IOPM_SIZE);
@@ -596,36 +587,18 @@ static void setup(struct ctx *c)
 	c->dirty = ~0u;
 }
 
-static uint64_t next_random(struct ctx *c)
+/*
+ * VMLOAD and VMSAVE of the vmcb12 (15.5.2), the walk's only event of its
+ * own: they move state outside every clean-bit group, so no bit changes.
+ */
+static void do_event(void *ctx, int event)
 {
-	/* xorshift64: reproducible from the seed the host prints. */
-	c->rng ^= c->rng << 13;
-	c->rng ^= c->rng >> 7;
-	c->rng ^= c->rng << 17;
-	return c->rng;
-}
+	struct ctx *c = ctx;
 
-static void do_event(struct ctx *c)
-{
-	switch (plan.event) {
-	case EV_VMLOAD_VMSAVE:
-		/*
-		 * VMLOAD and VMSAVE of the vmcb12 (15.5.2): they move state
-		 * outside every clean-bit group, so no bit changes.
-		 */
-		svm_vmsave(c->svm->host_save_pa);
-		svm_vmload((uintptr_t)c->vmcb);
-		svm_vmsave((uintptr_t)c->vmcb);
-		svm_vmload(c->svm->host_save_pa);
-		break;
-	case EV_MIGRATE:
-	case EV_CPU_MOVE:
-		/* The host acts on this sync: save/restore, or another host CPU. */
-		GUEST_SYNC(STAGE_EVENT);
-		break;
-	default:
-		break;
-	}
+	svm_vmsave(c->svm->host_save_pa);
+	svm_vmload((uintptr_t)c->vmcb);
+	svm_vmsave((uintptr_t)c->vmcb);
+	svm_vmload(c->svm->host_save_pa);
 }
 
 /*
@@ -676,6 +649,23 @@ static void l1_toggle(void)
 	GUEST_DONE();
 }
 
+static bool walk_toggle(void *ctx, int row)
+{
+	struct ctx *c = ctx;
+
+	apply(c, row, !c->on[row]);
+	return true;
+}
+
+static void walk_run_cycle(void *ctx)
+{
+	run_cycle(ctx);
+}
+
+static const struct walk_ops walk_ops = {
+	.toggle = walk_toggle, .run_cycle = walk_run_cycle, .event = do_event,
+};
+
 static void l1_walk(void)
 {
 	int usable[NR_ROWS], nr = 0;
@@ -689,18 +679,7 @@ static void l1_walk(void)
 		if (!rows[i].no_walk && !c.flawed[i])
 			usable[nr++] = i;
 	}
-	GUEST_ASSERT(nr);
-	run_cycle(&c);		/* the defaults themselves */
-	for (unsigned int step = 0; step < plan.steps; step++) {
-		int id = usable[next_random(&c) % nr];
-
-		apply(&c, id, !c.on[id]);
-		run_cycle(&c);
-		if (plan.event != EV_NONE && step % EVENT_EVERY == EVENT_EVERY - 1) {
-			do_event(&c);
-			run_cycle(&c);
-		}
-	}
+	l1_control_walk(&c, usable, nr, &plan, &walk_ops);
 	GUEST_PRINTF("%u probes checked\n", c.probes_checked);
 	svm_disable(c.svm);
 	GUEST_DONE();
@@ -708,11 +687,10 @@ static void l1_walk(void)
 
 /* ---- host ---- */
 
-static void run_plan(void *l1_code, const struct plan *p)
+static void run_plan(void *l1_code, const struct walk_plan *p)
 {
 	struct kvm_vcpu *vcpu = l1_vm_create(l1_code, 0);
 	struct ucall uc;
-	int cpu;
 
 	vm_install_exception_handler(vcpu->vm, BP_VECTOR, l2_bp_handler);
 	vm_install_exception_handler(vcpu->vm, UD_VECTOR, l2_ud_handler);
@@ -746,13 +724,7 @@ static void run_plan(void *l1_code, const struct plan *p)
 			continue;
 		if (uc.cmd == UCALL_DONE)
 			break;
-		TEST_ASSERT_EQ(uc.args[1], STAGE_EVENT);
-		if (plan.event == EV_MIGRATE) {
-			vcpu = vm_migrate(vcpu, RESTORE_SREGS2);
-		} else {
-			cpu = vcpu_thread_move_cpu();
-			ksft_print_msg("vCPU thread on host CPU %d\n", cpu);
-		}
+		vcpu = walk_host_event(vcpu, &uc, &plan);
 	}
 	kvm_vm_free(vcpu->vm);
 }
@@ -770,7 +742,7 @@ static void test_toggle(const struct scenario *s)
 	int row = row_index(s->arg);
 
 	TEST_ASSERT(row >= 0, "no row '%s'", (const char *)s->arg);
-	run_plan(l1_toggle, &(struct plan){ .row = row });
+	run_plan(l1_toggle, &(struct walk_plan){ .row = row });
 }
 
 static void test_walk(const struct scenario *s)
@@ -778,13 +750,15 @@ static void test_walk(const struct scenario *s)
 	int event = (intptr_t)s->arg;
 
 	ksft_print_msg("seed %llu (--seed to reproduce)\n", (unsigned long long)opt_seed);
-	if (event == EV_MIGRATE) {
+	walk_host_require(event);
+	if (event == WALK_EV_MIGRATE) {
 		const char *problem = svm_needs_problem(SVM_NEED_NESTED_STATE);
 
 		__TEST_REQUIRE(!problem, "%s", problem);
 	}
-	run_plan(l1_walk, &(struct plan){ .row = -1, .seed = opt_seed, .event = event,
-		 .steps = event == EV_NONE ? opt_steps : EVENT_STEPS });
+	run_plan(l1_walk, &(struct walk_plan){ .row = -1, .seed = opt_seed, .event = event,
+		 .steps = event == WALK_EV_NONE ? opt_steps : EVENT_STEPS,
+		 .event_every = EVENT_EVERY });
 }
 
 #define TOGGLE(row, purpose)	{ "toggle_" #row, purpose, test_toggle, #row }
@@ -824,11 +798,11 @@ static const struct scenario scenarios[] = {
 	TOGGLE(asid, "a new ASID alone: L2 sees its remapped window without a flush"),
 	TOGGLE(ncr3, "N_CR3 changed alone (with a flush): L2 reads through the new tables"),
 	TOGGLE(np_enable, "nested paging disabled and enabled alone: L2's reads follow"),
-	WALK("walk", EV_NONE, "seeded random walk over every row, every probe checked"),
+	WALK("walk", WALK_EV_NONE, "seeded random walk over every row, every probe checked"),
 	WALK("walk_vmload_vmsave", EV_VMLOAD_VMSAVE,
 	     "random walk with VMSAVE and VMLOAD of the vmcb12 between steps"),
-	WALK("walk_migrate", EV_MIGRATE, "random walk with save/restore into a new VM"),
-	WALK("walk_cpu_move", EV_CPU_MOVE, "random walk with the vCPU thread moved between CPUs"),
+	WALK("walk_migrate", WALK_EV_MIGRATE, "random walk with save/restore into a new VM"),
+	WALK("walk_cpu_move", WALK_EV_CPU_MOVE, "random walk with the vCPU thread moved between CPUs"),
 };
 
 /* The test's own options, which the scenario harness does not know. */
