@@ -76,11 +76,6 @@ static void finish(struct fixture *f)
 	GUEST_DONE();
 }
 
-static uint64_t access_offset(void)
-{
-	return cfg.access == L2_ACC_FETCH ? 0 : L2_PROBE_DATA_OFFSET;
-}
-
 static uint64_t access_qual(void)
 {
 	static const uint64_t bits[] = {
@@ -112,7 +107,7 @@ static void assert_violation(uint32_t reason, uint64_t qual, uint64_t gpa)
 	GUEST_ASSERT_RULE(vmcs_read(EXIT_QUALIFICATION) & QUAL_CHECKED, qual,
 			  qual ^ EPT_VIOLATION_GVA_TRANSLATED);
 	GUEST_ASSERT_EQ(vmcs_read(GUEST_PHYSICAL_ADDRESS), gpa);
-	GUEST_ASSERT_EQ(vmcs_read(GUEST_LINEAR_ADDRESS), TARGET_VA + access_offset());
+	GUEST_ASSERT_EQ(vmcs_read(GUEST_LINEAR_ADDRESS), TARGET_VA + l2_probe_offset(cfg.access));
 }
 
 /*
@@ -143,7 +138,7 @@ static void l1_leaf_violation(void)
 	ept_restrict(&f, TARGET_GPA, cfg.leaf);
 	assert_violation(l2_access(&f), access_qual() | QUAL_PERMS(cfg.leaf) |
 			 EPT_VIOLATION_GVA_IS_VALID | EPT_VIOLATION_GVA_TRANSLATED,
-			 TARGET_GPA + access_offset());
+			 TARGET_GPA + l2_probe_offset(cfg.access));
 	ept_set_flags(&f.env.ept, TARGET_GPA, EPT_LEAF_RWX_WB);
 	resume_completes(&f);
 	finish(&f);
@@ -166,7 +161,7 @@ static void l1_ept_table_missing(void)
 	*pde = 0;
 	l2_env_invept(&f.env);
 	assert_violation(l2_access(&f), access_qual() | EPT_VIOLATION_GVA_IS_VALID |
-			 EPT_VIOLATION_GVA_TRANSLATED, TARGET_GPA + access_offset());
+			 EPT_VIOLATION_GVA_TRANSLATED, TARGET_GPA + l2_probe_offset(cfg.access));
 	*pde = old;
 	resume_completes(&f);
 	finish(&f);
@@ -222,7 +217,7 @@ static void l1_misconfig(void)
 	setup(&f);
 	ept_restrict(&f, TARGET_GPA, cfg.leaf);
 	vmx_assert_exit_rule(l2_access(&f), EXIT_REASON_EPT_MISCONFIG, EXIT_REASON_EPT_VIOLATION);
-	GUEST_ASSERT_EQ(vmcs_read(GUEST_PHYSICAL_ADDRESS), TARGET_GPA + access_offset());
+	GUEST_ASSERT_EQ(vmcs_read(GUEST_PHYSICAL_ADDRESS), TARGET_GPA + l2_probe_offset(cfg.access));
 	ept_set_flags(&f.env.ept, TARGET_GPA, EPT_LEAF_RWX_WB);
 	l2_env_invept(&f.env);
 	resume_completes(&f);

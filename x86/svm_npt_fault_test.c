@@ -74,11 +74,6 @@ static void finish(struct fixture *f)
 	GUEST_DONE();
 }
 
-static uint64_t access_offset(void)
-{
-	return cfg.access == L2_ACC_FETCH ? 0 : L2_PROBE_DATA_OFFSET;
-}
-
 /* L2 reads, writes or calls into TARGET_VA; returns the exit code. */
 static uint32_t l2_access(struct fixture *f)
 {
@@ -137,7 +132,7 @@ static void l1_leaf_fault(void)
 	npt_set_flags(&f.env.npt, TARGET_GPA, cfg.leaf);
 	assert_npf(&f, l2_access(&f), INFO1_CHECKED,
 		   access_error_code() | present | PFERR_GUEST_FINAL_MASK,
-		   TARGET_GPA + access_offset());
+		   TARGET_GPA + l2_probe_offset(cfg.access));
 	npt_set_flags(&f.env.npt, TARGET_GPA, NPT_LEAF_RW);
 	resume_completes(&f);
 	finish(&f);
@@ -169,7 +164,7 @@ static void l1_leaf_reserved(void)
 	*leaf |= NPT_RSVD_BIT;
 	assert_npf(&f, l2_access(&f), INFO1_CHECKED,
 		   access_error_code() | PFERR_PRESENT_MASK | PFERR_RSVD_MASK |
-		   PFERR_GUEST_FINAL_MASK, TARGET_GPA + access_offset());
+		   PFERR_GUEST_FINAL_MASK, TARGET_GPA + l2_probe_offset(cfg.access));
 	*leaf &= ~NPT_RSVD_BIT;
 	resume_completes(&f);
 	finish(&f);

@@ -20,6 +20,12 @@ enum l2_access { L2_ACC_READ, L2_ACC_WRITE, L2_ACC_FETCH };
 #define L2_PROBE_RESULT		0x600dca11u
 #define L2_PROBE_DATA_OFFSET	0x18
 
+/* The offset in the probe page that @access touches: a fault's address has it. */
+static inline uint64_t l2_probe_offset(enum l2_access access)
+{
+	return access == L2_ACC_FETCH ? 0 : L2_PROBE_DATA_OFFSET;
+}
+
 /* Fills @page (one page of L1's) with the marks and the code. */
 void l2_probe_page_fill(uint64_t *page);
 /* L2 accesses the probe page mapped at @va; returns the exit as l2_agent_submit(). */
