@@ -32,7 +32,8 @@ static const struct known_bug pae_invlpg_prev_root_bug = {
 	.summary = "KVM hits BUG_ON(root != mmu->root.hpa) in shadow_walk_init_using_root(): "
 		   "kvm_mmu_invalidate_gva() walks L1's 4-level root, cached in prev_roots, "
 		   "with the PAE role of L2's INVLPG",
-	.seen = "6.1.192 (mmu.c:2275), 6.12.117 (mmu.c:2371), 7.3-rc7 (mmu.c:2533)",
+	.seen = "6.1.192 (mmu.c:2275), 6.12.117 (mmu.c:2371), 7.3-rc7 (mmu.c:2533); "
+		"from SVM (kvm_amd npt=0): 6.1.192 (mmu.c:2275), 7.3-rc7 (mmu.c:2533)",
 	.crashes = true,
 };
 
