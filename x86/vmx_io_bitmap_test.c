@@ -225,15 +225,15 @@ static void check_linear_address(const struct io_insn *i)
 static void check_insn_info(struct l1_vmx *vmx, const struct io_insn *i)
 {
 	uint64_t info = vmcs_read(VMX_INSTRUCTION_INFO);
+	uint64_t addr_size = VMX_INSN_INFO_ADDR_SIZE(info), seg = VMX_INSN_INFO_SEG(info);
 	bool rule = cfg.rule == RULE_INFO;
 
 	if (!(vmx->caps->basic & VMX_BASIC_INOUT))
 		return;
-	ASSERT_RULE_IF(rule, VMX_INSN_INFO_ADDR_SIZE(info), i->addr_size,
+	ASSERT_RULE_IF(rule, addr_size, i->addr_size,
 		       i->addr_size == ADDR_SIZE_64 ? ADDR_SIZE_32 : ADDR_SIZE_64);
 	if (!i->in)
-		ASSERT_RULE_IF(rule, VMX_INSN_INFO_SEG(info), i->seg,
-			       i->seg == SEG_DS ? SEG_FS : SEG_DS);
+		ASSERT_RULE_IF(rule, seg, i->seg, i->seg == SEG_DS ? SEG_FS : SEG_DS);
 }
 
 static void check_exit(struct l1_vmx *vmx, struct l2_vmcs *v, const struct access *a)
