@@ -160,6 +160,10 @@
 #define DR6_BS				(1ull << 14)
 #endif
 
+/* LMSW in a control-register access qualification (SDM Vol. 3C Table 28-3). */
+#define CR_QUAL_LMSW_MEMORY		(1u << 6)	/* 0: the source was a register */
+#define CR_QUAL_LMSW_DATA(q)		(((q) >> 16) & 0xffff)
+
 /*
  * I/O instructions: bit 6 of the exit qualification, the operand encoding
  * (SDM Vol. 3C Table 28-5); IA32_VMX_BASIC[54], VM exits for INS and OUTS
