@@ -290,6 +290,8 @@ static void l1_io(void)
 	struct l2_vmcs *v = l2_vmcs_create(vmx, &(struct l2_setup){
 			.mode = L2_LONG_MODE, .entry = io_outb_dx, .proc = cfg.proc });
 
+	/* The 32-bit address size of INSB_ADDR32 must still reach in_buf. */
+	GUEST_ASSERT(!((uintptr_t)in_buf >> 32));
 	for (int n = 0; n < cfg.nr_set; n++)
 		vmx_intercept_io(vmx, cfg.set[n], true);
 	for (uint32_t n = 0; n < cfg.nr_acc; n++) {
