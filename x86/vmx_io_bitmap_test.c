@@ -204,8 +204,9 @@ static uint32_t run_access(struct l1_vmx *vmx, struct l2_vmcs *v, const struct a
  * SDM Vol. 3C 28.2.1: for INS and OUTS with a usable segment, the
  * guest-linear address is the segment's base plus (E)DI (INS: ES) or
  * (E)SI (OUTS: DS or the override); 64-bit mode uses the FS base but
- * not the ES or DS base (Vol. 1 3.3.7.1), and a 32-bit address size
- * takes EDI.  A wrong base or address size gives the register's value.
+ * not the ES or DS base (Vol. 3A 3.2.4 "Segmentation in IA-32e Mode"),
+ * and a 32-bit address size takes EDI.  A wrong base or address size
+ * gives the register's value.
  */
 static void check_linear_address(const struct io_insn *i)
 {
