@@ -31,14 +31,21 @@
  * - 27.7.7 "VM Exits Induced by the TPR Threshold": with "virtualize APIC
  *   accesses" as well, that last case is no VM-entry failure but a "TPR
  *   below threshold" VM exit right after VM entry, before L2's first
- *   instruction.
+ *   instruction;
+ * - with "virtual-interrupt delivery", TPR virtualization performs PPR
+ *   virtualization instead of the threshold comparison (30.1.2, 30.1.3
+ *   "PPR Virtualization": VPPR, offset 0A0H, becomes VTPR & FFH if
+ *   VTPR[7:4] >= SVI[7:4], else SVI & F0H), and the VM-entry checks on
+ *   the TPR threshold do not apply (27.2.1.1).
  *
  * L2 shares L1's page tables and runs one of two loops: MOV RDI to CR8 or
  * MOV CR8 to RAX, then VMCALL.  The virtual-APIC page is a page of L1's
- * pool; L1 fills VTPR before VM entry and reads it after the exit.  The
- * controls "virtual-interrupt delivery" and "APIC-register virtualization"
- * stay 0 throughout (KVM offers them to L1 only with enable_apicv, which
- * the lab's Bochs CPU model does not allow: it has no posted interrupts).
+ * pool; L1 fills VTPR before VM entry and reads it after the exit.
+ * "APIC-register virtualization" and "virtualize x2APIC mode" stay 0, and
+ * so do "virtual-interrupt delivery" and "virtualize APIC accesses" but in
+ * the rows named for them.  In the lab (Bochs's Haswell model, whose
+ * kvm_intel runs with enable_apicv=N for want of posted interrupts) KVM
+ * still offers L1 both, from the processor's capabilities.
  */
 #include "kvm_util.h"
 #include "processor.h"
@@ -47,8 +54,11 @@
 #include "x86/vmx_l2.h"
 #include "x86/vmx_requirements.h"
 
-/* VTPR's offset in the virtual-APIC page (SDM Vol. 3C 30.1.1). */
+/* VTPR's and VPPR's offsets in the virtual-APIC page (SDM Vol. 3C 30.1.1). */
 #define VTPR_OFFSET		0x80
+#define VPPR_OFFSET		0xa0
+/* Guest interrupt status: SVI in bits 15:8 (SDM Vol. 3C 25.4.2). */
+#define GUEST_INTR_STATUS_SVI(svi)	((uint16_t)(svi) << 8)
 /* VTPR[7:4] as MOV to CR8 writes it from a source of @v (30.3). */
 #define VTPR_OF(v)		(((uint32_t)(v) & 0xf) << 4)
 /* What L1 puts in VTPR before an entry whose VTPR[7:4] it does not care about. */
@@ -89,6 +99,7 @@ enum check {
 	CHECK_THRESHOLD_RIP,	/* the threshold exit is trap-like */
 	CHECK_CR8_EXITING,	/* CR8-load/-store exiting with the TPR shadow */
 	CHECK_ENTRY,		/* VM-entry checks and the exit right after entry */
+	CHECK_VPPR,		/* MOV to CR8 with virtual-interrupt delivery */
 };
 
 /* A row's parameters, copied into the guest. */
@@ -100,6 +111,7 @@ struct row {
 	uint32_t threshold;	/* TPR threshold */
 	uint64_t value;		/* L2's MOV-to-CR8 source */
 	uint64_t vapic_offset;	/* added to the page's address; ~0: beyond the width */
+	uint8_t svi;		/* SVI of the guest interrupt status (with VID) */
 	uint64_t outcome;	/* the exit (or VMFAIL) the rule requires */
 	uint64_t bad;		/* one that breaks it */
 };
@@ -125,6 +137,7 @@ struct fixture {
 	struct l1_vmx *vmx;
 	struct l2_vmcs *v;
 	volatile uint32_t *vtpr;
+	volatile uint32_t *vppr;
 };
 
 /* The virtual-APIC address of the row: the page, unaligned or beyond the width. */
@@ -146,11 +159,15 @@ static void setup(struct fixture *f, void *entry)
 		.proc = CPU_BASED_TPR_SHADOW | cfg.proc, .proc2 = cfg.proc2 });
 	page = guest_alloc_pages(1);
 	f->vtpr = (volatile uint32_t *)(page + VTPR_OFFSET);
+	f->vppr = (volatile uint32_t *)(page + VPPR_OFFSET);
 	*f->vtpr = cfg.vtpr;
+	*f->vppr = 0xff;
 	vmcs_write(VIRTUAL_APIC_PAGE_ADDR, vapic_address((uintptr_t)page));
 	vmcs_write(TPR_THRESHOLD, cfg.threshold);
 	if (cfg.proc2 & SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES)
 		vmcs_write(APIC_ACCESS_ADDR, (uintptr_t)guest_alloc_pages(1));
+	if (cfg.proc2 & SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY)
+		vmcs_write(GUEST_INTR_STATUS, GUEST_INTR_STATUS_SVI(cfg.svi));
 	f->v->regs.rdi = cfg.value;
 	f->v->regs.rax = RAX_FILL;
 }
@@ -289,6 +306,19 @@ static void l1_entry(struct fixture *f)
 		GUEST_ASSERT_EQ(vmcs_read(GUEST_RIP), (uintptr_t)l2_read_cr8);
 }
 
+/*
+ * 30.1.2, 30.1.3: with "virtual-interrupt delivery", MOV to CR8 performs
+ * PPR virtualization: VPPR is VTPR & FFH if VTPR[7:4] >= SVI[7:4], else
+ * SVI & F0H.  VM entry did the same with the old VTPR (27.3.2.5
+ * "Updating Non-Register State"), so each row's VPPR differs from that.
+ */
+static void l1_vppr(struct fixture *f)
+{
+	vmx_assert_exit(vmx_run(f->vmx, f->v), EXIT_REASON_VMCALL);
+	GUEST_ASSERT_RULE(*f->vppr, cfg.outcome, cfg.bad);
+	GUEST_ASSERT_EQ(*f->vtpr, VTPR_OF(cfg.value));
+}
+
 static void (*const checks[])(struct fixture *f) = {
 	[CHECK_WRITE_VTPR] = l1_write_vtpr,
 	[CHECK_WRITE_KEEPS_TPR] = l1_write_keeps_tpr,
@@ -298,6 +328,7 @@ static void (*const checks[])(struct fixture *f) = {
 	[CHECK_THRESHOLD_RIP] = l1_threshold_rip,
 	[CHECK_CR8_EXITING] = l1_cr8_exiting,
 	[CHECK_ENTRY] = l1_entry,
+	[CHECK_VPPR] = l1_vppr,
 };
 
 /* Rows that read CR8 run l2_read_cr8, the others l2_write_cr8. */
@@ -325,17 +356,21 @@ static const char *row_problem(const struct row *r)
 
 	TEST_ASSERT(host_vmx_caps(&caps), "VMX capabilities");
 	if (!vmx_ctl_allowed1(&caps, VMX_CTL_PROC, CPU_BASED_TPR_SHADOW))
-		return "KVM offers L1 no \"use TPR shadow\" (IA32_VMX_PROCBASED_CTLS bit 21)";
+		return "KVM offers L1 no \"use TPR shadow\" (IA32_VMX_PROCBASED_CTLS bit 53)";
 	if ((r->proc & CPU_BASED_CR8_LOAD_EXITING) &&
 	    !vmx_ctl_allowed1(&caps, VMX_CTL_PROC, CPU_BASED_CR8_LOAD_EXITING))
-		return "KVM offers L1 no \"CR8-load exiting\" (IA32_VMX_PROCBASED_CTLS bit 19)";
+		return "KVM offers L1 no \"CR8-load exiting\" (IA32_VMX_PROCBASED_CTLS bit 51)";
 	if ((r->proc & CPU_BASED_CR8_STORE_EXITING) &&
 	    !vmx_ctl_allowed1(&caps, VMX_CTL_PROC, CPU_BASED_CR8_STORE_EXITING))
-		return "KVM offers L1 no \"CR8-store exiting\" (IA32_VMX_PROCBASED_CTLS bit 20)";
+		return "KVM offers L1 no \"CR8-store exiting\" (IA32_VMX_PROCBASED_CTLS bit 52)";
 	if ((r->proc2 & SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES) &&
 	    !vmx_has_proc2(&caps, SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES))
 		return "KVM offers L1 no \"virtualize APIC accesses\" "
-		       "(IA32_VMX_PROCBASED_CTLS2 bit 0)";
+		       "(IA32_VMX_PROCBASED_CTLS2 bit 32)";
+	if ((r->proc2 & SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY) &&
+	    !vmx_has_proc2(&caps, SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY))
+		return "KVM offers L1 no \"virtual-interrupt delivery\" "
+		       "(IA32_VMX_PROCBASED_CTLS2 bit 41)";
 	return NULL;
 }
 
@@ -358,6 +393,7 @@ static void run_row(const struct scenario *s)
 #define TPR_BELOW		EXIT_REASON_TPR_BELOW_THRESHOLD
 #define VMCALL			EXIT_REASON_VMCALL
 #define ENTRY_INVALID		VMFAIL(VMXERR_ENTRY_INVALID_CONTROL_FIELD)
+#define VID			SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY
 
 static const struct scenario scenarios[] = {
 	ROW("cr8_write_sets_vtpr", "L2's MOV to CR8 writes VTPR[7:4], clears the rest, no exit",
@@ -405,6 +441,18 @@ static const struct scenario scenarios[] = {
 	ROW("entry_threshold_apic_access", "threshold > VTPR[7:4], virtualize APIC accesses: exit 43",
 	    .check = CHECK_ENTRY, .proc2 = SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES,
 	    .vtpr = 0x40, .threshold = 5, .outcome = TPR_BELOW, .bad = ENTRY_INVALID),
+	ROW("vid_entry_ignores_threshold", "VID: threshold 0x1f > VTPR[7:4] passes VM entry",
+	    .check = CHECK_ENTRY, .proc2 = VID, .vtpr = 0x40, .threshold = 0x1f,
+	    .outcome = VMCALL, .bad = ENTRY_INVALID),
+	ROW("vid_write_below_threshold", "VID: MOV to CR8 below the threshold, no exit 43",
+	    .check = CHECK_THRESHOLD, .proc2 = VID, .vtpr = 0x80, .threshold = 5, .value = 2,
+	    .outcome = VMCALL, .bad = TPR_BELOW),
+	ROW("vid_write_sets_vppr", "VID: MOV to CR8 sets VPPR to VTPR when SVI is lower",
+	    .check = CHECK_VPPR, .proc2 = VID, .vtpr = 0x80, .svi = 0x31, .value = 5,
+	    .outcome = 0x50, .bad = 0x80),
+	ROW("vid_vppr_from_svi", "VID: MOV to CR8 below SVI[7:4] sets VPPR to SVI & F0H",
+	    .check = CHECK_VPPR, .proc2 = VID, .vtpr = 0x40, .svi = 0x31, .value = 2,
+	    .outcome = 0x30, .bad = 0x20),
 };
 
 SCENARIO_MAIN(vmx_requirements, scenarios)
