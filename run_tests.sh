@@ -241,6 +241,9 @@ for t in $tests; do
 	i=$((i + 1))
 	out=$tmp/$t.out
 	start=$(date +%s)
+	# The test's name heads its nested KTAP: a console cut short by a host
+	# crash then names the test as well as the scenario.
+	echo "    # $t"
 	{
 		timeout -s KILL "$timeout_s" "$dir/x86/$t" "$@" 2>&1
 		echo $? > "$tmp/rc"

@@ -109,6 +109,16 @@ class Crashes(unittest.TestCase):
         self.assertTrue(any("exited with preempt_count" in l for l in excerpt))
         self.assertLessEqual(len(excerpt), console.EXCERPT_MAX)
 
+    def test_bug_in_a_harness_scenario(self):
+        # The AMD lab, 7.3-rc7, kselftest-harness output: the runner's
+        # "    # TEST" line names the test, the harness's own lines are no
+        # scenario.  Recorded before run_tests.sh printed that line; it was
+        # added where the runner prints it now.
+        con, t = replay("console-svm-bug-harness.log", 1)
+        self.assertEqual(con.crash, "kernel BUG at arch/x86/kvm/mmu/mmu.c:2533!")
+        self.assertEqual(con.crash_where, "test svm_tlb_test, scenario l2_invlpg_pae_nonp "
+                         "(L2 rewrites its own PTEs and executes INVLPG (pae, nonp))")
+
     def test_recorded_guest_panic(self):
         # A real boot whose stand-in scenario crashed the kernel (sysrq c).
         con, t = replay("console-sysrq-panic.log", 1)
