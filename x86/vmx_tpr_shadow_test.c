@@ -112,7 +112,7 @@ struct row {
 	uint64_t value;		/* L2's MOV-to-CR8 source */
 	uint64_t vapic_offset;	/* added to the page's address; ~0: beyond the width */
 	uint8_t svi;		/* SVI of the guest interrupt status (with VID) */
-	uint64_t outcome;	/* the exit (or VMFAIL) the rule requires */
+	uint64_t outcome;	/* the exit, VMFAIL or VPPR the rule requires */
 	uint64_t bad;		/* one that breaks it */
 };
 
