@@ -30,6 +30,7 @@
 #include "x86/l2_paging.h"
 #include "x86/svm_l2.h"
 #include "x86/svm_l2_agent.h"
+#include "x86/svm_l2_env.h"
 #include "x86/svm_npt.h"
 #include "x86/svm_requirements.h"
 
@@ -38,8 +39,6 @@
 #define NR_TABLES	3
 #define MARK(i)		(0x1000000000000000ull * (i + 1) + 0xabcd)
 #define STAGE_SAVE	1
-/* Bits 2:1 and 8:5 of a legacy-PAE PDPTE are reserved (APM Vol. 2 5.3, the PDPE format). */
-#define PDPTE_RSVD_LOW	0x1e6ull
 
 struct row {
 	void (*l1)(void);
@@ -77,28 +76,6 @@ static struct l2_vmcb *new_vmcb(struct fixture *f, int table)
 		.cr3 = f->pt[table].root, .ncr3 = f->ncr3 });
 }
 
-/*
- * QEMU's TCG, the AMD lab's emulated CPU, sets the accessed flag (bit 5)
- * in the legacy-PAE PDPTEs L2's walks use, a bit the APM reserves.
- * Without nested paging KVM reloads L2's PDPTEs from CR3 at the next VMRUN
- * and, finding a reserved bit, fails it (VMEXIT_INVALID): such a CPU
- * cannot run these scenarios, and they skip, naming the flaw.  With nested
- * paging nothing reloads them and the flag is harmless.  Real processors
- * never set it.  Seen with kvm_amd npt=1 only: with npt=0 L0's shadow MMU,
- * not the emulated CPU, walks L2's tables, and the scenarios run.
- */
-static void skip_on_pdpte_flaw(struct fixture *f)
-{
-	for (int i = 0; i < 4; i++) {
-		uint64_t pdpte = pae_pdpte(&f->pt[0], i);
-
-		if (!cfg.npt && (pdpte & PDPTE_RSVD_LOW))
-			GUEST_SKIP("the CPU set reserved bits 0x%lx of PDPTE %d (0x%lx) in "
-				   "L2's walk (an emulator flaw, QEMU TCG)",
-				   (uint64_t)(pdpte & PDPTE_RSVD_LOW), i, pdpte);
-	}
-}
-
 /* Enables SVM, builds the tables and starts the agent in a PAE L2 on table 0. */
 static void setup(struct fixture *f)
 {
@@ -114,7 +91,9 @@ static void setup(struct fixture *f)
 	make_tables(f);
 	f->v = new_vmcb(f, 0);
 	svm_l2_agent_start(&f->agent, f->svm, f->v);
-	skip_on_pdpte_flaw(f);
+	/* Only without nested paging does L0 reload the PDPTEs at VMRUN. */
+	if (!cfg.npt)
+		svm_skip_on_pdpte_flaw(&f->pt[0]);
 }
 
 static void finish(struct fixture *f)
