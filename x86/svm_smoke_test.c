@@ -199,11 +199,25 @@ static void l2_ud2(void)
 	asm volatile("ud2");
 }
 
+/*
+ * A triple fault: with an empty IDT the #DE of a division by zero cannot be
+ * delivered, nor the #GP that follows, nor the #DF.
+ */
+static void l2_triple_fault(void)
+{
+	static const struct desc_ptr empty_idt = { .size = 0, .address = 0 };
+
+	asm volatile("lidt %0\n\t"
+		     "xorl %%ecx, %%ecx\n\t"
+		     "divl %%ecx" : : "m"(empty_idt) : "rax", "rcx", "rdx");
+}
+
 /* An intercepted instruction or exception of L2 and the exit code it must give. */
 struct exit_row {
 	void (*l2)(void);
 	uint64_t intercept;
 	uint64_t code;
+	bool own_exceptions;	/* no exception intercepts: L2 delivers its own */
 };
 
 static struct exit_row exit_cfg;
@@ -213,6 +227,8 @@ static void l1_exit_code(void)
 	struct l1_svm *svm = svm_enable();
 	struct l2_vmcb *v = long_mode_l2(svm, exit_cfg.l2, exit_cfg.intercept);
 
+	if (exit_cfg.own_exceptions)
+		v->vmcb->control.intercept_exceptions = 0;
 	svm_assert_exit_rule(v, svm_run(svm, v), exit_cfg.code, SVM_EXIT_VMMCALL);
 	svm_disable(svm);
 	GUEST_DONE();
@@ -222,6 +238,14 @@ static void l1_exit_code(void)
 static const struct exit_row hlt_row = { l2_hlt, 0, SVM_EXIT_HLT };
 static const struct exit_row cpuid_row = { l2_cpuid, BIT_ULL(INTERCEPT_CPUID), SVM_EXIT_CPUID };
 static const struct exit_row ud_row = { l2_ud2, 0, SVM_EXIT_EXCP_BASE + UD_VECTOR };
+/*
+ * APM Vol. 2 chapter 15, the SHUTDOWN intercept: a shutdown in the guest,
+ * such as a triple fault, exits with VMEXIT_SHUTDOWN.  The VMCB is
+ * undefined after it, and this row does not run it again.
+ */
+static const struct exit_row shutdown_row = {
+	l2_triple_fault, BIT_ULL(INTERCEPT_SHUTDOWN), SVM_EXIT_SHUTDOWN, .own_exceptions = true
+};
 
 enum bad_vmcb { NO_VMRUN_INTERCEPT, ASID_ZERO, EFER_SVME_CLEAR };
 
@@ -324,6 +348,8 @@ static const struct scenario scenarios[] = {
 	  &cpuid_row },
 	{ "exit_exception", "an intercepted #UD exits with SVM_EXIT_EXCP_BASE + 6",
 	  test_exit_code, &ud_row },
+	{ "exit_shutdown", "a triple fault of L2 exits with SVM_EXIT_SHUTDOWN when intercepted",
+	  test_exit_code, &shutdown_row },
 	{ "invalid_no_vmrun_intercept", "VMRUN of a vmcb12 without the VMRUN intercept fails",
 	  test_invalid, &no_vmrun_row },
 	{ "invalid_asid0", "VMRUN of a vmcb12 with ASID 0 fails", test_invalid, &asid0_row },
