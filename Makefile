@@ -256,27 +256,17 @@ lab-rehearsal:
 	lab/bisect-rehearsal
 
 # CI: the whole suite on Debian 6.1 and on the newest kernel, both default
-# parameter sets, in one boot per kernel: in the Intel lab (Bochs, kvm_intel
-# ept=1/ept=0), then in the AMD lab (QEMU's TCG, kvm_amd npt=1/npt=0).  Each
-# run is followed by its self-check, except the Intel lab's on the kernels
-# after the first: with 19 tests the Intel lab's self-check on both kernels
-# alone took 38 of CI's 60 minutes on 2 cores.  Each vmtest adds the counts
-# kept in CHECK_TOTAL to its own: the closing line is the total of all.
-# CHECK_CPUS=intel leaves the AMD lab out.
+# parameter sets, in one boot per kernel, in the Intel lab (Bochs, kvm_intel
+# ept=1/ept=0) and beside it the AMD lab (QEMU's TCG, kvm_amd npt=1/npt=0):
+# lab/check-lanes runs one emulator per core.  The Intel lab self-checks
+# every scenario on the first kernel and runs the others normally; the AMD
+# lab runs and self-checks on each.  The closing line is the total of all,
+# kept in CHECK_TOTAL.  CHECK_CPUS=intel (amd) leaves the other lab out.
 CHECK_KERNELS ?= 6.1 newest
 CHECK_CPUS ?= intel amd
 CHECK_TOTAL ?= $(or $(LAB_OUT),lab/out)/check-total
-check_kernel_args = $(foreach k,$(1),--kernel-version $(k))
-CHECK_VMTEST_ARGS = --total-file $(CHECK_TOTAL) $(VMTEST_ARGS)
 check: unit lab-unit lab-selftest lab-rehearsal
-	@mkdir -p $(dir $(CHECK_TOTAL)) && rm -f $(CHECK_TOTAL)
-	$(if $(filter intel,$(CHECK_CPUS)),lab/vmtest \
-		$(call check_kernel_args,$(firstword $(CHECK_KERNELS))) --self-check $(CHECK_VMTEST_ARGS))
-	$(if $(filter intel,$(CHECK_CPUS)),$(if $(word 2,$(CHECK_KERNELS)),lab/vmtest \
-		$(call check_kernel_args,$(wordlist 2,$(words $(CHECK_KERNELS)),$(CHECK_KERNELS))) \
-		$(CHECK_VMTEST_ARGS)))
-	$(if $(filter amd,$(CHECK_CPUS)),lab/vmtest --cpu amd \
-		$(call check_kernel_args,$(CHECK_KERNELS)) --self-check $(CHECK_VMTEST_ARGS))
+	lab/check-lanes $(CHECK_TOTAL) "$(CHECK_KERNELS)" "$(CHECK_CPUS)" $(VMTEST_ARGS)
 
 .PHONY: unit vmtest lab-unit lab-selftest lab-rehearsal check
 .SECONDARY:
