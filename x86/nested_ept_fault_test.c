@@ -242,13 +242,9 @@ static void test_row(const struct scenario *s)
 {
 	const struct row *r = s->arg;
 	const char *problem = row_problem(r);
-	struct kvm_vcpu *vcpu;
 
 	__TEST_REQUIRE(!problem, "%s", problem);
-	vcpu = l1_vm_create(r->l1, GUEST_MEM / PAGE_SIZE);
-	cfg = *r;
-	sync_global_to_guest(vcpu->vm, cfg);
-	vcpu_run_to_done(vcpu);
+	l1_run_row(r->l1, GUEST_MEM / PAGE_SIZE, cfg, r);
 }
 
 #define EPT_WB		(EPT_MT_WB << EPT_MT_SHIFT)

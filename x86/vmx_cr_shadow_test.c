@@ -355,17 +355,13 @@ static const char *row_problem(const struct row *r, const struct vmx_caps *c)
 static void run_row(const struct scenario *s)
 {
 	const struct row *r = s->arg;
-	struct kvm_vcpu *vcpu;
 	struct vmx_caps caps;
 	const char *problem;
 
 	TEST_ASSERT(host_vmx_caps(&caps), "VMX capabilities");
 	problem = row_problem(r, &caps);
 	__TEST_REQUIRE(!problem, "%s", problem);
-	vcpu = l1_vm_create(l1_code, 0);
-	cfg = *r;
-	sync_global_to_guest(vcpu->vm, cfg);
-	vcpu_run_to_done(vcpu);
+	l1_run_row(l1_code, 0, cfg, r);
 }
 
 #define ROW_FLIP(name, purpose, op, bits, mask, real, shadow, src, flip, outcome)	\

@@ -36,6 +36,19 @@ uint64_t vcpu_run_ucall(struct kvm_vcpu *vcpu, struct ucall *uc);
 bool l1_ucall_returns(const struct ucall *uc);
 /* Runs the vCPU to GUEST_DONE (a GUEST_SYNC fails the test) and frees its VM. */
 void vcpu_run_to_done(struct kvm_vcpu *vcpu);
+/*
+ * A table-driven scenario: runs @l1_code to GUEST_DONE in a new L1 VM (a
+ * pool of @pool_pages, 0 for the default) whose copy of the global @cfg is
+ * *@row, the row guest code reads.
+ */
+#define l1_run_row(l1_code, pool_pages, cfg, row)				\
+do {										\
+	struct kvm_vcpu *__vcpu = l1_vm_create(l1_code, pool_pages);		\
+										\
+	cfg = *(row);								\
+	sync_global_to_guest(__vcpu->vm, cfg);					\
+	vcpu_run_to_done(__vcpu);						\
+} while (0)
 /* Runs the vCPU to GUEST_SYNC(@stage); anything else fails the test. */
 void vcpu_run_to_sync(struct kvm_vcpu *vcpu, uint64_t stage);
 
