@@ -378,13 +378,9 @@ static void run_row(const struct scenario *s)
 {
 	const struct row *r = s->arg;
 	const char *problem = row_problem(r);
-	struct kvm_vcpu *vcpu;
 
 	__TEST_REQUIRE(!problem, "%s", problem);
-	vcpu = l1_vm_create(l1_code, 0);
-	cfg = *r;
-	sync_global_to_guest(vcpu->vm, cfg);
-	vcpu_run_to_done(vcpu);
+	l1_run_row(l1_code, 0, cfg, r);
 }
 
 #define ROW(name, purpose, ...)							\
