@@ -137,27 +137,11 @@ static void set_l1_probes(void)
 		wrmsr(probe_msrs[i], L1_VAL(i));
 }
 
-/*
- * One VMLAUNCH/VMRESUME: 0 and the full exit reason in @reason after a VM
- * exit (a failed VM entry included), else VMX_FAIL_INVALID/VMX_FAIL_VALID.
- */
-static int enter_once(struct l2_vmcs *v, uint32_t *reason)
-{
-	int r = vmx_enter(&v->regs, v->launched, &v->host_rsp);
-
-	if (r)
-		return r;
-	*reason = vmcs_read(VM_EXIT_REASON);
-	if (!(*reason & EXIT_REASON_FAILED_VMENTRY))
-		v->launched = true;
-	return 0;
-}
-
 /* The VM-instruction error of a VMfailValid, or 0 after a VM exit. */
-static uint32_t entry_error(struct l2_vmcs *v)
+static uint32_t entry_error(struct l1_vmx *vmx, struct l2_vmcs *v)
 {
 	uint32_t reason;
-	int r = enter_once(v, &reason);
+	int r = vmx_run_once(vmx, v, &reason);
 
 	__GUEST_ASSERT(r != VMX_FAIL_INVALID, "VM entry: VMfailInvalid");
 	return r ? vmx_instruction_error() : 0;
@@ -266,7 +250,7 @@ static void l1_counts_zero(void)
 
 	for (int l = 0; l < NR_LISTS; l++)
 		set_list(l, ~0ull - 7, 0);
-	GUEST_ASSERT_RULE(entry_error(v), 0, VMXERR_ENTRY_INVALID_CONTROL_FIELD);
+	GUEST_ASSERT_RULE(entry_error(vmx, v), 0, VMXERR_ENTRY_INVALID_CONTROL_FIELD);
 	vmx_assert_exit(vmcs_read(VM_EXIT_REASON), EXIT_REASON_VMCALL);
 	GUEST_DONE();
 }
@@ -284,7 +268,7 @@ static void l1_unaligned(void)
 
 	fill_probes(e, 2, val_zero);
 	set_list(cfg.list, (uintptr_t)e + 8, 1);
-	GUEST_ASSERT_RULE(entry_error(v), VMXERR_ENTRY_INVALID_CONTROL_FIELD, 0);
+	GUEST_ASSERT_RULE(entry_error(vmx, v), VMXERR_ENTRY_INVALID_CONTROL_FIELD, 0);
 	GUEST_DONE();
 }
 
@@ -306,7 +290,7 @@ static void l1_last_byte_in_width(void)
 	uint64_t top = 1ull << maxphyaddr();
 
 	set_list(ENTRY_LOAD, top - sizeof(struct vmx_msr_entry), 1);
-	GUEST_ASSERT_RULE(entry_error(v), 0, VMXERR_ENTRY_INVALID_CONTROL_FIELD);
+	GUEST_ASSERT_RULE(entry_error(vmx, v), 0, VMXERR_ENTRY_INVALID_CONTROL_FIELD);
 	GUEST_DONE();
 }
 
@@ -318,7 +302,7 @@ static void l1_beyond_width(void)
 	uint64_t top = 1ull << maxphyaddr();
 
 	set_list(cfg.list, top - sizeof(struct vmx_msr_entry), 2);
-	GUEST_ASSERT_RULE(entry_error(v), VMXERR_ENTRY_INVALID_CONTROL_FIELD, 0);
+	GUEST_ASSERT_RULE(entry_error(vmx, v), VMXERR_ENTRY_INVALID_CONTROL_FIELD, 0);
 	GUEST_DONE();
 }
 
@@ -401,7 +385,7 @@ static void l1_entry_bad_entry(void)
 		enable_x2apic();
 	e = list_with_bad_entry();
 	set_list(ENTRY_LOAD, (uintptr_t)e, cfg.bad_index);
-	GUEST_ASSERT_EQ(enter_once(v, &reason), 0);
+	GUEST_ASSERT_EQ(vmx_run_once(vmx, v, &reason), 0);
 	GUEST_ASSERT_RULE(REASON_AND_QUAL(reason, vmcs_read(EXIT_QUALIFICATION)),
 			  REASON_AND_QUAL(EXIT_REASON_FAILED_VMENTRY | EXIT_REASON_MSR_LOAD_FAIL,
 					  cfg.bad_index),
@@ -429,7 +413,7 @@ static void l1_entry_fail_loads_exit_list(void)
 	fill_probes(exit_load, 1, val_l1);
 	set_list(EXIT_LOAD, (uintptr_t)exit_load, 1);
 	wrmsr(probe_msrs[0], VAL(7));
-	GUEST_ASSERT_EQ(enter_once(v, &reason), 0);
+	GUEST_ASSERT_EQ(vmx_run_once(vmx, v, &reason), 0);
 	GUEST_ASSERT_EQ(reason, EXIT_REASON_FAILED_VMENTRY | EXIT_REASON_MSR_LOAD_FAIL);
 	GUEST_ASSERT_RULE(rdmsr(probe_msrs[0]), L1_VAL(0), VAL(7));
 	GUEST_DONE();
@@ -447,7 +431,7 @@ static void l1_entry_fail_skips_store(void)
 	*store = (struct vmx_msr_entry){ .index = probe_msrs[0], .value = L1_VAL(3) };
 	set_list(EXIT_STORE, (uintptr_t)store, 1);
 	wrmsr(probe_msrs[0], VAL(3));
-	GUEST_ASSERT_EQ(enter_once(v, &reason), 0);
+	GUEST_ASSERT_EQ(vmx_run_once(vmx, v, &reason), 0);
 	GUEST_ASSERT_EQ(reason, EXIT_REASON_FAILED_VMENTRY | EXIT_REASON_MSR_LOAD_FAIL);
 	GUEST_ASSERT_RULE(store->value, L1_VAL(3), VAL(3));
 	GUEST_DONE();

@@ -178,17 +178,11 @@ static void setup(struct fixture *f, void *entry)
  */
 static uint64_t enter(struct fixture *f)
 {
-	struct l2_vmcs *v = f->v;
-	int r = vmx_enter(&v->regs, v->launched, &v->host_rsp);
-	uint32_t reason;
+	uint32_t reason = 0;
+	int r = vmx_run_once(f->vmx, f->v, &reason);
 
 	__GUEST_ASSERT(r != VMX_FAIL_INVALID, "VM entry: VMfailInvalid");
-	if (r)
-		return VMFAIL(vmx_instruction_error());
-	reason = vmcs_read(VM_EXIT_REASON);
-	if (!(reason & EXIT_REASON_FAILED_VMENTRY))
-		v->launched = true;
-	return reason;
+	return r ? VMFAIL(vmx_instruction_error()) : reason;
 }
 
 /* L2's VMCALL after its MOV; L1 resumes it at the next instruction. */

@@ -226,6 +226,13 @@ uint32_t vmx_run(struct l1_vmx *vmx, struct l2_vmcs *v);
 #define VMX_FAIL_INVALID	1	/* CF=1: no current VMCS (SDM Vol. 3C 31.2) */
 #define VMX_FAIL_VALID		2	/* ZF=1: see VM_INSTRUCTION_ERROR */
 int vmx_enter(struct vmx_l2_regs *regs, int resume, uint64_t *host_rsp);
+/*
+ * One VM entry of @v, without vmx_run()'s assert and watchdog, for tests of
+ * VM-entry failures: 0 after a VM exit (the full exit reason in *@reason,
+ * the launch state set unless the entry failed), else VMX_FAIL_INVALID or
+ * VMX_FAIL_VALID (vmx_instruction_error() tells which error).
+ */
+int vmx_run_once(struct l1_vmx *vmx, struct l2_vmcs *v, uint32_t *reason);
 
 /*
  * Sets or clears the exits for RDMSR and WRMSR of @msr in L1's MSR bitmap,

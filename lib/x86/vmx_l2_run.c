@@ -17,22 +17,31 @@ void l2_vmcs_clear(struct l1_vmx *vmx, struct l2_vmcs *v)
 		vmx->current = NULL;
 }
 
-static uint32_t vmx_enter_once(struct l1_vmx *vmx, struct l2_vmcs *v)
+int vmx_run_once(struct l1_vmx *vmx, struct l2_vmcs *v, uint32_t *reason)
 {
-	uint32_t reason;
 	int r;
 
 	if (vmx->current != v)
 		l2_vmcs_load(vmx, v);
 	r = vmx_enter(&v->regs, v->launched, &v->host_rsp);
+	if (r)
+		return r;
+	*reason = vmcs_read(VM_EXIT_REASON);
+	/* A VM entry that fails while loading guest state leaves the launch state alone. */
+	if (!(*reason & EXIT_REASON_FAILED_VMENTRY))
+		v->launched = true;
+	return 0;
+}
+
+static uint32_t vmx_enter_once(struct l1_vmx *vmx, struct l2_vmcs *v)
+{
+	uint32_t reason = 0;
+	int r = vmx_run_once(vmx, v, &reason);
+
 	__GUEST_ASSERT(!r, "%s failed: %s, VM-instruction error %u",
 			 v->launched ? "VMRESUME" : "VMLAUNCH",
 			 r == VMX_FAIL_INVALID ? "VMfailInvalid" : "VMfailValid",
 			 r == VMX_FAIL_VALID ? vmx_instruction_error() : 0);
-	reason = vmcs_read(VM_EXIT_REASON);
-	/* A VM entry that fails while loading guest state leaves the launch state alone. */
-	if (!(reason & EXIT_REASON_FAILED_VMENTRY))
-		v->launched = true;
 	return reason;
 }
 
