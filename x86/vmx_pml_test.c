@@ -22,6 +22,9 @@
  *   event is a page-modification log-full event: VM exit 62, the flag not
  *   set and the access not done (29.3.6); the exit qualification has only
  *   bit 12, NMI unblocking due to IRET, defined (28.2.1).
+ * - VM entry with "enable PML" checks that the PML address is 4-KByte
+ *   aligned and within the physical-address width (27.2.1.1): VMfailValid
+ *   with VM-instruction error 7 (31.4) otherwise.
  *
  * KVM offers "enable PML" to L1 with EPT A/D flags and emulates it for L2
  * whether or not L0 uses PML itself: its walk of L1's EPT that sets a
@@ -48,11 +51,14 @@
 /* The agent's store, MOV %rax, (%rcx) (lib/x86/l2_agent_code.S). */
 #define AGENT_STORE_INSN	0x018948u
 #define AGENT_STORE_LEN		3
+/* An entry row's outcome: VMfailValid with this VM-instruction error. */
+#define ENTRY_FAIL(err)		((1ull << 32) | (err))
 
 struct row {
 	void (*l1)(void);
 	uint64_t x_flags;	/* EPT accessed/dirty flags of X's leaf before L2 runs */
 	uint16_t index;		/* the PML index L2 starts with */
+	uint64_t pml_offset;	/* entry rows: added to the PML page; ~0: beyond the width */
 };
 
 /* The scenario's row, copied into the guest before it runs. */
@@ -217,6 +223,44 @@ static void l1_full_exit(void)
 	finish(&f);
 }
 
+/* The PML address of an entry row: the page, unaligned or beyond the width. */
+static uint64_t pml_address(uint64_t page)
+{
+	if (cfg.pml_offset == ~0ull)
+		return 1ull << this_cpu_property(X86_PROPERTY_MAX_PHY_ADDR);
+	return page + cfg.pml_offset;
+}
+
+/*
+ * 27.2.1.1 "VM-Execution Control Fields": with "enable PML", bits 11:0 of
+ * the PML address are 0 and it sets no bit beyond the physical-address
+ * width, else VM entry fails with VMfailValid and error 7 (31.4); a valid
+ * one enters L2, whose agent exits with VMCALL at once.
+ */
+static void l1_entry_pml_address(void)
+{
+	struct fixture f;
+	uint32_t reason = 0;
+	uint64_t outcome;
+	int r;
+
+	l2_env_create(&f.env, &(struct l2_env_setup){
+		.mode = L2_LONG_MODE, .ept = true, .proc2 = SECONDARY_EXEC_ENABLE_PML });
+	vmcs_write(EPT_POINTER, ept_pointer(f.env.vmx->caps, &f.env.ept, true));
+	vmcs_write(PML_ADDRESS, pml_address((uintptr_t)guest_alloc_pages(1)));
+	vmcs_write(GUEST_PML_INDEX, PML_LAST);
+	r = vmx_run_once(f.env.vmx, f.env.vmcs, &reason);
+	__GUEST_ASSERT(r != VMX_FAIL_INVALID, "VM entry: VMfailInvalid");
+	outcome = r ? ENTRY_FAIL(vmx_instruction_error()) : reason;
+	if (cfg.pml_offset)
+		GUEST_ASSERT_RULE(outcome, ENTRY_FAIL(VMXERR_ENTRY_INVALID_CONTROL_FIELD),
+				  EXIT_REASON_VMCALL);
+	else
+		GUEST_ASSERT_RULE(outcome, EXIT_REASON_VMCALL,
+				  ENTRY_FAIL(VMXERR_ENTRY_INVALID_CONTROL_FIELD));
+	finish(&f);
+}
+
 static const char *row_problem(void)
 {
 	const char *problem = l2_env_problem(&(struct l2_env_setup){
@@ -243,7 +287,10 @@ static void run_row(const struct scenario *s)
 }
 
 #define ROW(name, purpose, fn, x_flags, index)					\
-	{ name, purpose, run_row, &(const struct row){ fn, x_flags, index } }
+	{ name, purpose, run_row, &(const struct row){ fn, x_flags, index, 0 } }
+#define ENTRY_ROW(name, purpose, pml_offset)					\
+	{ name, purpose, run_row,						\
+	  &(const struct row){ l1_entry_pml_address, 0, PML_LAST, pml_offset } }
 
 static const struct scenario scenarios[] = {
 	ROW("pml_logs_dirtied_gpa", "write, EPT D=0: X's page logged at 511, index 510, D set",
@@ -256,6 +303,10 @@ static const struct scenario scenarios[] = {
 	    l1_two_pages_in_order, 0, PML_LAST),
 	ROW("pml_full_exit", "index 0: X logged at 0, index FFFFH, Y's write exits 62 undone",
 	    l1_full_exit, 0, 0),
+	ENTRY_ROW("pml_entry_address_valid", "PML address 4-KByte aligned: VM entry succeeds", 0),
+	ENTRY_ROW("pml_entry_address_unaligned", "PML address + 0x800: VMfailValid 7", 0x800),
+	ENTRY_ROW("pml_entry_address_beyond_width", "PML address at MAXPHYADDR: VMfailValid 7",
+		  ~0ull),
 };
 
 SCENARIO_MAIN(vmx_requirements, scenarios)
