@@ -67,12 +67,28 @@ dmesg_since()
 	dmesg | tail -n +$(($1 + 1)) | tail -n 40 | prefix dmesg
 }
 
+# Waits (10 s at most) until the serial console's transmit count stops
+# moving: poweroff -f does not wait for the tty to drain, and the tail of a
+# long last report (coverage) was lost with the final markers.
+console_drain()
+{
+	local prev= now i
+
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		now=$(sed -n 's/^0:.* tx:\([0-9]*\).*/\1/p' /proc/tty/driver/serial 2>/dev/null)
+		[ -n "$now" ] && [ "$now" = "$prev" ] && return
+		prev=$now
+		sleep 1
+	done
+}
+
 # Never return: if /init exits the kernel panics, which the host would have to
 # tell apart from a real panic.
 finish()
 {
 	lab "poweroff"
 	sync
+	console_drain
 	poweroff -f
 	while :; do sleep 1; done
 }
