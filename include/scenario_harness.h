@@ -23,7 +23,7 @@
  * Options: -l, -s PATTERN, --self-check, --numa-node N and the harness's
  * (-t, -T, -f, -F, -v, -V, -r: exact names), -h lists them.  A test with
  * numeric options of its own (a seed, a step count) gives them as a table
- * of struct scenario_option to SCENARIO_MAIN_OPTIONS() or scenario_main().  A row's
+ * of struct scenario_option to scenario_main() from its own main().  A row's
  * timeout (seconds, 0 for NST_SCENARIO_TIMEOUT or 120) is cut to what is
  * left of the test's budget, NST_TEST_TIMEOUT.
  *
@@ -155,14 +155,6 @@ int main(int argc, char **argv)							\
 {										\
 	return scenario_main(table, ARRAY_SIZE(table), NULL, 0, requirements_fn,	\
 			     argc, argv);						\
-}
-
-/* The same for a test with options of its own, the table @opts. */
-#define SCENARIO_MAIN_OPTIONS(requirements_fn, table, opts)			\
-int main(int argc, char **argv)							\
-{										\
-	return scenario_main(table, ARRAY_SIZE(table), opts, ARRAY_SIZE(opts),	\
-			     requirements_fn, argc, argv);				\
 }
 
 #endif /* SELFTEST_KVM_SCENARIO_HARNESS_H */
