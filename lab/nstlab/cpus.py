@@ -26,7 +26,8 @@ class Cpu:
         return self.module.replace("-", "_")
 
 
-INTEL = Cpu("intel", "kvm-intel", ("ept=1", "ept=0"), "vmx", ("bochs", "qemu", "auto"))
+INTEL = Cpu("intel", "kvm-intel", ("ept=1", "ept=0"), "vmx",
+            ("bochs", "bochs-3.0", "qemu", "auto"))
 AMD = Cpu("amd", "kvm-amd", ("npt=1", "npt=0"), "svm", ("tcg", "qemu", "auto"))
 CPUS = {c.name: c for c in (INTEL, AMD)}
 
@@ -36,4 +37,7 @@ WHY_NOT = {
     ("amd", "bochs"): "Bochs's AMD model hangs early in the boot of Debian's kernels; "
                       "--cpu amd runs in QEMU (--emulator tcg, or qemu with KVM on a host "
                       "with nested SVM)",
+    ("amd", "bochs-3.0"): "Bochs's AMD model hangs early in the boot of Debian's kernels; "
+                          "--cpu amd runs in QEMU (--emulator tcg, or qemu with KVM on a "
+                          "host with nested SVM)",
 }

@@ -22,12 +22,23 @@ VGABIOS = ("/usr/share/vgabios/vgabios.bin", "/usr/share/bochs/VGABIOS-lgpl-late
 # of which one must exist, or "busybox-static".
 COMMON = [("busybox-static", "busybox-static", "busybox", "busybox"),
           ("cpio", "cpio", "cpio", "cpio")]
+# Any Bochs: its VGA BIOS and the boot image's tools.
+BOCHS_MEDIA = [(VGABIOS, "vgabios", "vgabios", "bochs (AUR)"),
+               (ISOLINUX, "isolinux", "syslinux", "syslinux"),
+               (LDLINUX, "syslinux-common", "syslinux", "syslinux"),
+               ("xorriso", "xorriso", "xorriso", "libisoburn")]
 BOCHS = [("bochs-bin", "bochs", "bochs", "bochs (AUR)"),
-         (BIOS, "bochsbios", "bochs-bios", "bochs (AUR)"),
-         (VGABIOS, "vgabios", "vgabios", "bochs (AUR)"),
-         (ISOLINUX, "isolinux", "syslinux", "syslinux"),
-         (LDLINUX, "syslinux-common", "syslinux", "syslinux"),
-         ("xorriso", "xorriso", "xorriso", "libisoburn")]
+         (BIOS, "bochsbios", "bochs-bios", "bochs (AUR)")] + BOCHS_MEDIA
+# Bochs 3.0 built from source (bochsbuild): the compiler, the term display's
+# curses and the debugger's readline; tar needs xz, dpkg-deb unpacks the BIOS.
+BOCHS_BUILD = [("g++", "g++", "gcc-c++", "gcc"),
+               ("make", "make", "make", "make"),
+               ("xz", "xz-utils", "xz", "xz"),
+               (("/usr/include/ncurses.h", "/usr/include/ncursesw/ncurses.h"),
+                "libncurses-dev", "ncurses-devel", "ncurses"),
+               (("/usr/include/readline/readline.h",), "libreadline-dev", "readline-devel",
+                "readline"),
+               ("dpkg-deb", "dpkg", "dpkg", "dpkg")] + BOCHS_MEDIA
 # The AMD lab (QEMU's TCG).
 QEMU = [("qemu-system-x86_64", "qemu-system-x86", "qemu-system-x86-core", "qemu-system-x86")]
 MAKE = ("make", "make", "make", "make")

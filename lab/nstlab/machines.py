@@ -7,12 +7,14 @@ stopping the emulator process."""
 import os
 import subprocess
 import time
+from dataclasses import dataclass
 
 from . import deps
 
 # Bochs settings that work: a Haswell model boots 6.1 with VMX (icelake
 # corrupts the kernel text during boot), sync=none because the boot is CPU-bound, rfb with
-# timeout=0 as the headless display, no sound (ALSA aborts Bochs).
+# timeout=0 as the headless display, no sound (ALSA aborts Bochs; a Bochs
+# built without sound, as the lab's 3.0, refuses the sound: line itself).
 BOCHSRC = """\
 megs: 512
 cpu: model=corei7_haswell_4770, count=1, ips=50000000, reset_on_triple_fault=1, ignore_bad_msrs=1
@@ -25,8 +27,7 @@ boot: cdrom
 clock: sync=none, time0=local
 display_library: rfb, options="timeout=0"
 speaker: enabled=0
-sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
-com1: enabled=1, mode=file, dev={console}
+{sound}com1: enabled=1, mode=file, dev={console}
 mouse: enabled=0
 log: {log}
 panic: action=fatal
@@ -34,6 +35,33 @@ error: action=report
 info: action=report
 debug: action=ignore
 """
+SOUND = "sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy\n"
+
+
+@dataclass(frozen=True)
+class Bochs:
+    """A Bochs to run: Debian's (--emulator bochs) or the lab's own build
+    (bochsbuild, --emulator bochs-3.0)."""
+    binary: str
+    bios: str
+    version: str        # for the log and the summary
+    sound: bool = True  # built with lowlevel sound: bochsrc needs the sound: line
+
+
+def debian_bochs():
+    """Debian's Bochs (the bochs and bochsbios packages)."""
+    r = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "bochs"],
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) \
+        if deps.is_debian() else None
+    version = r.stdout.strip() if r and r.returncode == 0 else None
+    return Bochs(binary="bochs-bin", bios=deps.first_file(deps.BIOS),
+                 version=f"Bochs {version}, Debian's bochs-bin" if version else
+                 "Debian's bochs-bin")
+
+
+def is_bochs(emulator):
+    """bochs (Debian's) or bochs-3.0 (the lab's build)."""
+    return emulator in ("bochs", "bochs-3.0")
 
 
 def host_has_nested(cpu):
@@ -50,19 +78,24 @@ def host_has_nested(cpu):
     return os.access("/dev/kvm", os.R_OK | os.W_OK) and nested in ("Y", "y", "1")
 
 
-def bochs(work, out_dir, iso, console):
-    """(command, working folder) of a Bochs run, writing its bochsrc."""
+def bochsrc(emu, iso, console, log):
+    return BOCHSRC.format(bios=emu.bios, vgabios=deps.first_file(deps.VGABIOS), iso=iso,
+                          console=console, log=log, sound=SOUND if emu.sound else "")
+
+
+def bochs(work, out_dir, iso, console, emu=None):
+    """(command, working folder) of a Bochs run, writing its bochsrc.  emu:
+    the Bochs to run (default Debian's)."""
+    emu = emu or debian_bochs()
     rc = os.path.join(out_dir, "bochsrc")
     with open(rc, "w") as f:
-        f.write(BOCHSRC.format(bios=deps.first_file(deps.BIOS),
-                               vgabios=deps.first_file(deps.VGABIOS), iso=iso,
-                               console=console, log=os.path.join(out_dir, "bochs.log")))
+        f.write(bochsrc(emu, iso, console, os.path.join(out_dir, "bochs.log")))
     # This Bochs has its internal debugger, which stops at t=0: continue, and
     # quit when the simulation ends.
     dbg = os.path.join(work, "bochs.dbg")
     with open(dbg, "w") as f:
         f.write("c\nquit\n")
-    return ["bochs-bin", "-q", "-f", rc, "-rc", dbg], work
+    return [emu.binary, "-q", "-f", rc, "-rc", dbg], work
 
 
 def qemu_kvm(kernel, initrd, cmdline, console):

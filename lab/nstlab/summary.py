@@ -4,6 +4,8 @@ the phase times and the warnings."""
 
 import os
 
+from . import machines
+
 
 def span(a, b):
     """Seconds between two timestamps, or "-" when one is missing."""
@@ -35,7 +37,7 @@ def failure_context(run, con):
     if con.report:
         out.append("---- the guest's failure report (insmod, rmmod, dmesg) ----")
         out += con.report
-    if run.emulator == "bochs" and "done" not in con.t and con.crash is None:
+    if machines.is_bochs(run.emulator) and "done" not in con.t and con.crash is None:
         out.append(f"---- last lines of the Bochs log ({run.out}/bochs.log) ----")
         out += [l for l in _tail(os.path.join(run.out, "bochs.log"), 40) if l.strip()][-15:]
         out += _tail(os.path.join(run.out, "emulator.out"), 5)
@@ -123,7 +125,8 @@ def report(run, con, verdict):
         out += failure_context(run, con)
     elif con.report:
         out += ["", "---- the guest's failure report (dmesg) ----"] + con.report
-    out += ["", f"vmtest summary: {run.emulator}, kernel {run.kver}"]
+    version = f" ({run.emulator_version})" if run.emulator_version else ""
+    out += ["", f"vmtest summary: {run.emulator}{version}, kernel {run.kver}"]
     out += [f"  {s}" for s in run.module_src]
     out += [""] + _set_rows(run, con) + [""] + _phase_rows(run, con) + [""]
     for i, params in enumerate(run.cfg.param_sets, 1):

@@ -19,8 +19,8 @@ import sys
 import tempfile
 import time
 
-from . import (cli, console, coverage, deps, kernels, kmod, machines, media, results, summary,
-               treebuild)
+from . import (bochsbuild, cli, console, coverage, deps, kernels, kmod, machines, media,
+               results, summary, treebuild)
 from .errors import (LabError, UsageError, Interrupted, E_USAGE, E_HOST, E_LAB,
                      install_signal_handlers)
 
@@ -43,6 +43,8 @@ class Run:
         self.kernel_version = kernel_version
         self.kernel = None      # a kernels.Kernel fetched before the boot
         self.emulator = cfg.emulator
+        self.emulator_version = None
+        self.bochs = None       # the machines.Bochs to run
         self.cache = os.environ.get("LAB_CACHE", os.path.join(LAB_DIR, "cache"))
         self.out_root = os.environ.get("LAB_OUT", os.path.join(LAB_DIR, "out"))
         self.work = None
@@ -80,6 +82,8 @@ def check_deps(run):
     cfg, entries = run.cfg, list(deps.COMMON)
     if run.emulator == "bochs":
         entries += deps.BOCHS
+    elif run.emulator == "bochs-3.0":
+        entries += deps.BOCHS_BUILD
     elif run.emulator == "tcg":
         # The AMD lab needs QEMU on every host: installed like Bochs.
         entries += deps.QEMU
@@ -99,6 +103,17 @@ def check_deps(run):
     if not cfg.kernel:
         entries.append(deps.DPKG)
     deps.check(entries, msg)
+
+
+def get_emulator(run):
+    """The Bochs to run: Debian's, or Bochs 3.0 built into the cache on
+    first use (a dry run builds it too: it prepares everything)."""
+    if run.emulator == "bochs":
+        run.bochs = machines.debian_bochs()
+    elif run.emulator == "bochs-3.0":
+        run.bochs = bochsbuild.ensure(run.cache, msg)
+    if run.bochs is not None:
+        run.emulator_version = run.bochs.version
 
 
 def make_out_dir(run):
@@ -204,9 +219,9 @@ def prepare(run):
     suite = get_suite(run)
     run.t["suite"] = time.time()
     initrd = media.initramfs(run.work, LAB_DIR, run.cfg, mods, suite, msg)
-    if run.emulator == "bochs":
+    if machines.is_bochs(run.emulator):
         iso = media.iso(run.work, image, initrd)
-        cmd = machines.bochs(run.work, run.out, iso, run.console)
+        cmd = machines.bochs(run.work, run.out, iso, run.console, run.bochs)
     elif run.emulator == "tcg":
         cmd = machines.qemu_tcg(image, initrd, media.CMDLINE, run.console)
     else:
@@ -223,7 +238,9 @@ def emit(line):
 def boot(run, cmd):
     """Run the machine, streaming its console; returns the emulator's status."""
     open(run.console, "w").close()
-    msg(f"starting {run.emulator} (timeout {run.cfg.timeout}s); console: {run.console}")
+    version = f" ({run.emulator_version})" if run.emulator_version else ""
+    msg(f"starting {run.emulator}{version} (timeout {run.cfg.timeout}s); "
+        f"console: {run.console}")
     run.con = con = console.Console(len(run.cfg.param_sets))
     run.t["emu"] = time.time()
     con.set_timeout(run.t["emu"], run.cfg.timeout)
@@ -245,7 +262,7 @@ def boot(run, cmd):
     run.t["end"] = time.time()
     # QEMU runs with -no-reboot: a guest reset (a triple fault) ends it
     # with status 0, which only the missing poweroff marker tells apart.
-    if run.emulator != "bochs" and rc == 0 and "poweroff" not in con.t \
+    if not machines.is_bochs(run.emulator) and rc == 0 and "poweroff" not in con.t \
             and not (con.timed_out or con.crash is not None):
         con.machine_reset(run.t["end"])
     return rc
@@ -314,6 +331,7 @@ def run_lab(run):
     choose_emulator(run)
     run.accepted = not run.cfg.dry_run
     check_deps(run)
+    get_emulator(run)
     cmd = prepare(run)
     if run.cfg.dry_run:
         emit(" ".join(shlex.quote(c) for c in cmd[0]))

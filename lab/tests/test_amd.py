@@ -57,7 +57,7 @@ class CpuOption(unittest.TestCase):
         refused(self, ["--cpu", "amd", "--emulator", "bochs"], "Bochs's AMD model hangs")
         refused(self, ["--emulator", "tcg"], "QEMU's TCG does not emulate VMX")
         refused(self, ["--cpu", "amd", "--emulator", "kvm"],
-                "--emulator must be bochs, qemu, tcg or auto")
+                "--emulator must be bochs, bochs-3.0, qemu, tcg or auto")
 
     def test_malformed_params_name_the_module(self):
         refused(self, ["--cpu", "amd", "--params", "npt 1"], "bad kvm_amd parameter '1'")

@@ -63,7 +63,8 @@ class BadInput(unittest.TestCase):
         self.refused(["--timeout", "-5"], "--timeout needs a number of seconds")
 
     def test_emulator(self):
-        self.refused(["--emulator", "vmware"], "--emulator must be bochs, qemu, tcg or auto")
+        self.refused(["--emulator", "vmware"],
+                     "--emulator must be bochs, bochs-3.0, qemu, tcg or auto")
 
     def test_quotes(self):
         self.refused(["--run-args", "-s 'vmxon"], "unbalanced quote")

@@ -1,0 +1,181 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Bochs 3.0 for vmtest --emulator bochs-3.0: Debian's source and BIOS,
+pinned by their sha256, fetched from the Debian archive mirror the lab
+already uses, built once into the lab cache and reused after.
+
+Debian 12 carries Bochs 2.7 only, and unstable's 3.x binary needs a newer C
+library, so the lab builds the upstream tarball itself (there is no .dsc:
+the .orig.tar.xz is unpacked with tar).  The BIOS comes from Debian's
+bochsbios package of the same version, unpacked with dpkg-deb -x; the
+"+dfsg" tarball has none.
+"""
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+from . import kernels, machines
+from .errors import LabError, E_HOST
+
+VERSION = "3.0"
+NAME = f"bochs-{VERSION}"
+# Debian's files: (pool path, sha256, size in bytes).
+SOURCE = ("pool/main/b/bochs/bochs_3.0+dfsg.orig.tar.xz",
+          "78f6c73d4a6472d5130a87ab9dc306d02c7c71ed8e25b3a8ef642e2a7acd282b", 3896488)
+BIOS_DEB = ("pool/main/b/bochs/bochsbios_3.0+dfsg-1_all.deb",
+            "13f8f4bdd9bb5c07378b7e39042cb631ebdd41d00b0f1a3091caab17ca946a5b", 127700)
+FILES = {"source": SOURCE, "bios": BIOS_DEB}
+# The tarball's top folder and the BIOS inside the unpacked package.
+SOURCE_DIR = f"bochs-{VERSION}"
+BIOS_FILE = "bios/usr/share/bochs/BIOS-bochs-latest"
+# No GUI library and no sound: a headless Bochs with its debugger (vmtest
+# drives it with -rc), VMX with EPT (--enable-vmx=2) and the CPU features of
+# the later models.  The prefix comes first.
+CONFIGURE = ("--without-x11", "--without-x", "--without-wx", "--without-sdl2",
+             "--with-rfb", "--with-nogui", "--with-term", "--disable-plugins",
+             "--disable-docbook", "--enable-x86-64", "--enable-cpu-level=6",
+             "--enable-vmx=2", "--enable-svm", "--enable-avx", "--enable-evex",
+             "--enable-amx", "--enable-cet", "--enable-uintr", "--enable-protection-keys",
+             "--enable-memtype", "--enable-3dnow", "--enable-pci", "--enable-a20-pin",
+             "--enable-cdrom", "--enable-fpu", "--enable-smp", "--enable-debugger",
+             "--disable-debugger-gui", "--enable-x86-debugger", "--enable-all-optimizations",
+             "--enable-repeat-speedups", "--enable-idle-hack")
+BUILD_LOG = "build.log"
+STAMP = kernels.STAMP
+# This build has no lowlevel sound: Bochs refuses bochsrc's sound: line.
+SOUND = False
+
+
+def sha256_of(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def archive_mirror():
+    """The Debian archive URI the lab's private apt uses."""
+    found = kernels.machine_mirrors()
+    if "archive" not in found:
+        raise LabError(E_HOST, "no Debian archive mirror in the machine's apt sources "
+                       f"({', '.join(kernels.APT_SOURCE_FILES)}); set "
+                       f"{kernels.MIRROR_ENV}=URI")
+    return found["archive"]
+
+
+def fetch(mirror, entry, directory, log):
+    """The file of a FILES entry in directory: a verified copy already there,
+    else downloaded from mirror and verified.  A file whose sha256 differs
+    is never kept."""
+    path, sha, size = entry
+    dest = os.path.join(directory, os.path.basename(path))
+    if os.path.isfile(dest) and sha256_of(dest) == sha:
+        return dest
+    url = f"{mirror.rstrip('/')}/{path}"
+    log(f"{NAME}: downloading {url}")
+    os.makedirs(directory, exist_ok=True)
+    part = dest + ".part"
+    try:
+        with urllib.request.urlopen(url, timeout=60) as r, open(part, "wb") as f:
+            shutil.copyfileobj(r, f)
+    except (OSError, ValueError) as e:
+        with contextlib.suppress(OSError):
+            os.unlink(part)
+        raise LabError(E_HOST, f"cannot download {url}: {e}")
+    got, got_size = sha256_of(part), os.path.getsize(part)
+    if got != sha:
+        os.unlink(part)
+        raise LabError(E_HOST, f"{url}: sha256 {got} ({got_size} bytes), expected "
+                       f"{sha} ({size} bytes): not used")
+    os.replace(part, dest)
+    return dest
+
+
+def stamp_text(files=FILES):
+    """What a complete install records: the pinned files and the configure
+    line, so that changing either rebuilds."""
+    return "".join(f"{name} {files[name][1]}\n" for name in sorted(files)) + \
+        "configure " + " ".join(CONFIGURE) + "\n"
+
+
+def _run(cmd, log_file, cwd):
+    log_file.write(f"$ {' '.join(cmd)}\n")
+    log_file.flush()
+    if subprocess.run(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log_file,
+                      stderr=subprocess.STDOUT).returncode:
+        raise LabError(E_HOST, f"{NAME}: {' '.join(cmd[:2])} failed")
+
+
+def compile_bochs(sources, prefix, work, log_file):
+    """Unpack, configure, make and make install the source into prefix, and
+    unpack the BIOS package into prefix/bios; output into log_file."""
+    _run(["tar", "xf", sources["source"]], log_file, work)
+    src = os.path.join(work, SOURCE_DIR)
+    _run(["./configure", f"--prefix={prefix}", *CONFIGURE], log_file, src)
+    _run(["make", f"-j{os.cpu_count() or 1}"], log_file, src)
+    _run(["make", "install"], log_file, src)
+    _run(["dpkg-deb", "-x", sources["bios"], os.path.join(prefix, "bios")], log_file, work)
+
+
+def installed(cache):
+    """The Bochs of a complete install in the cache."""
+    prefix = os.path.join(cache, NAME)
+    return machines.Bochs(binary=os.path.join(prefix, "bin", "bochs"),
+                          bios=os.path.join(prefix, BIOS_FILE),
+                          version=f"Bochs {VERSION}, built from Debian's {VERSION}+dfsg "
+                          f"source in {prefix}", sound=SOUND)
+
+
+@contextlib.contextmanager
+def build_lock(cache):
+    """One build at a time: another lane waits here, then finds the stamp."""
+    os.makedirs(cache, exist_ok=True)
+    with open(os.path.join(cache, f".{NAME}.lock"), "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        yield
+
+
+def ensure(cache, log, mirror=None, files=FILES, build=compile_bochs):
+    """Bochs 3.0 in cache/bochs-3.0, built first if no complete install (its
+    stamp) is there.  A failed build leaves no stamp, and the next run builds
+    again from scratch."""
+    prefix = os.path.join(cache, NAME)
+    want = stamp_text(files)
+    if kernels.stamp_of(prefix) == want.strip():
+        return installed(cache)
+    with build_lock(cache):
+        if kernels.stamp_of(prefix) == want.strip():
+            return installed(cache)
+        mirror = mirror or archive_mirror()
+        downloads = os.path.join(cache, f"{NAME}.dl")
+        sources = {name: fetch(mirror, entry, downloads, log)
+                   for name, entry in files.items()}
+        shutil.rmtree(prefix, ignore_errors=True)
+        os.makedirs(prefix)
+        build_log = os.path.join(prefix, BUILD_LOG)
+        log(f"building Bochs {VERSION} from Debian's source (about 5 minutes, once); "
+            f"log: {build_log}")
+        t0 = time.time()
+        work = tempfile.mkdtemp(prefix=f".{NAME}.build.", dir=cache)
+        try:
+            with open(build_log, "w") as f:
+                build(sources, prefix, work, f)
+        except LabError as e:
+            raise LabError(E_HOST, f"{e}; see {build_log}")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        bochs = installed(cache)
+        for need in (bochs.binary, bochs.bios):
+            if not os.path.isfile(need):
+                raise LabError(E_HOST, f"{NAME}: the build made no {need}; see {build_log}")
+        with open(os.path.join(prefix, STAMP), "w") as f:
+            f.write(want)
+        log(f"{NAME}: built in {time.time() - t0:.0f} s into {prefix}")
+        return bochs
