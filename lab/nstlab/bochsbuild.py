@@ -133,6 +133,11 @@ def installed(cache):
                           f"source in {prefix}", sound=SOUND)
 
 
+def is_built(cache, files=FILES):
+    """A complete install of these files and this configure line is there."""
+    return kernels.stamp_of(os.path.join(cache, NAME)) == stamp_text(files).strip()
+
+
 @contextlib.contextmanager
 def build_lock(cache):
     """One build at a time: another lane waits here, then finds the stamp."""
@@ -147,11 +152,10 @@ def ensure(cache, log, mirror=None, files=FILES, build=compile_bochs):
     stamp) is there.  A failed build leaves no stamp, and the next run builds
     again from scratch."""
     prefix = os.path.join(cache, NAME)
-    want = stamp_text(files)
-    if kernels.stamp_of(prefix) == want.strip():
+    if is_built(cache, files):
         return installed(cache)
     with build_lock(cache):
-        if kernels.stamp_of(prefix) == want.strip():
+        if is_built(cache, files):
             return installed(cache)
         mirror = mirror or archive_mirror()
         downloads = os.path.join(cache, f"{NAME}.dl")
@@ -176,6 +180,6 @@ def ensure(cache, log, mirror=None, files=FILES, build=compile_bochs):
             if not os.path.isfile(need):
                 raise LabError(E_HOST, f"{NAME}: the build made no {need}; see {build_log}")
         with open(os.path.join(prefix, STAMP), "w") as f:
-            f.write(want)
+            f.write(stamp_text(files))
         log(f"{NAME}: built in {time.time() - t0:.0f} s into {prefix}")
         return bochs

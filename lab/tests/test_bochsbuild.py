@@ -146,6 +146,8 @@ class Build(unittest.TestCase):
         self.assertEqual(got, bochsbuild.installed(self.cache))
         self.assertEqual(self.builds, 1)
         self.assertTrue(self.stamp())
+        self.assertTrue(bochsbuild.is_built(self.cache, FAKE_FILES))
+        self.assertFalse(bochsbuild.is_built(self.cache))
         self.assertIn("building Bochs 3.0 from Debian's source (about 5 minutes, once); "
                       f"log: {self.cache}/bochs-3.0/build.log", self.logged)
         with open(os.path.join(self.cache, "bochs-3.0", "build.log")) as f:
@@ -165,6 +167,7 @@ class Build(unittest.TestCase):
         self.assertIn(f"make -j2 failed; see {self.cache}/bochs-3.0/build.log",
                       str(e.exception))
         self.assertFalse(self.stamp())
+        self.assertFalse(bochsbuild.is_built(self.cache, FAKE_FILES))
         self.assertEqual([d for d in os.listdir(self.cache) if ".build." in d], [])
         # The next run builds again, from the downloads already verified.
         self.ensure(mirror="file:///nonexistent")
@@ -235,6 +238,28 @@ class Build(unittest.TestCase):
                          "13f8f4bdd9bb5c07378b7e39042cb631ebdd41d00b0f1a3091caab17ca946a5b")
         self.assertIn("--enable-vmx=2", bochsbuild.CONFIGURE)
         self.assertNotIn("--enable-sb16", bochsbuild.CONFIGURE)
+
+
+class Dependencies(unittest.TestCase):
+    def entries(self, cache, built):
+        run = vmtest.Run(cli.vmtest_config(["--emulator", "bochs-3.0"]))
+        run.cache = cache
+        with mock.patch.object(bochsbuild, "is_built", return_value=built) as b, \
+                mock.patch.object(deps, "check") as check:
+            vmtest.check_deps(run)
+        b.assert_called_once_with(cache)
+        return check.call_args[0][0]
+
+    def test_build_tools_until_built(self):
+        entries = self.entries("/cache", False)
+        for e in deps.BOCHS_BUILD:
+            self.assertIn(e, entries)
+        entries = self.entries("/cache", True)
+        self.assertNotIn(("g++", "g++", "gcc-c++", "gcc"), entries)
+        for e in deps.BOCHS_MEDIA:
+            self.assertIn(e, entries)
+        # Never Debian's Bochs.
+        self.assertNotIn(deps.BOCHS[0], entries)
 
 
 class DryRun(unittest.TestCase):
