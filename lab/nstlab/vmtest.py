@@ -239,9 +239,9 @@ def emit(line):
 def boot(run, cmd):
     """Run the machine, streaming its console; returns the emulator's status."""
     open(run.console, "w").close()
-    version = f" ({run.emulator_version})" if run.emulator_version else ""
-    msg(f"starting {run.emulator}{version} (timeout {run.cfg.timeout}s); "
-        f"console: {run.console}")
+    if run.emulator_version:
+        msg(f"emulator: {run.emulator_version}")
+    msg(f"starting {run.emulator} (timeout {run.cfg.timeout}s); console: {run.console}")
     run.con = con = console.Console(len(run.cfg.param_sets))
     run.t["emu"] = time.time()
     con.set_timeout(run.t["emu"], run.cfg.timeout)
