@@ -601,6 +601,17 @@ static void prepare_probe(const struct ctx *c, enum probe p, struct outcome *o)
 		prepare_loaded_msr(&loaded_msrs[p == PR_PAT], o);
 }
 
+/*
+ * With "monitor trap flag" every L2 instruction ends in exit 37 (SDM Vol. 3C
+ * 26.5.2); the first one shows the control took effect.  The rest of the
+ * probe (a spin loop is 10^6 instructions) runs without it: run_probe()
+ * puts the control back once the probe is over.
+ */
+static void mtf_pause(const struct ctx *c)
+{
+	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, c->f[F_PROC] & ~CPU_BASED_MONITOR_TRAP);
+}
+
 /* Runs one probe in L2 until its VMCALL, collecting what happened on the way. */
 static struct outcome run_probe(struct ctx *c, enum probe p)
 {
@@ -642,6 +653,7 @@ static struct outcome run_probe(struct ctx *c, enum probe p)
 		}
 		if (r == EXIT_REASON_MONITOR_TRAP_FLAG) {
 			o.mtf = true;
+			mtf_pause(c);
 			continue;
 		}
 		if (r == EXIT_REASON_PREEMPTION_TIMER) {
@@ -658,6 +670,8 @@ static struct outcome run_probe(struct ctx *c, enum probe p)
 	}
 	if (ticks != TIMER_TICKS)
 		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, TIMER_TICKS);
+	if (o.mtf)
+		vmcs_write(CPU_BASED_VM_EXEC_CONTROL, c->f[F_PROC]);
 	return o;
 }
 
