@@ -11,7 +11,6 @@ bochsbios package of the same version, unpacked with dpkg-deb -x; the
 """
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import shutil
@@ -138,15 +137,6 @@ def is_built(cache, files=FILES):
     return kernels.stamp_of(os.path.join(cache, NAME)) == stamp_text(files).strip()
 
 
-@contextlib.contextmanager
-def build_lock(cache):
-    """One build at a time: another lane waits here, then finds the stamp."""
-    os.makedirs(cache, exist_ok=True)
-    with open(os.path.join(cache, f".{NAME}.lock"), "w") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        yield
-
-
 def ensure(cache, log, mirror=None, files=FILES, build=compile_bochs):
     """Bochs 3.0 in cache/bochs-3.0, built first if no complete install (its
     stamp) is there.  A failed build leaves no stamp, and the next run builds
@@ -154,7 +144,8 @@ def ensure(cache, log, mirror=None, files=FILES, build=compile_bochs):
     prefix = os.path.join(cache, NAME)
     if is_built(cache, files):
         return installed(cache)
-    with build_lock(cache):
+    # One build at a time: another lane waits here, then finds the stamp.
+    with kernels.cache_lock(cache, NAME):
         if is_built(cache, files):
             return installed(cache)
         mirror = mirror or archive_mirror()

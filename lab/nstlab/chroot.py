@@ -16,7 +16,6 @@ debootstrap failure means) is in pure functions for the unit tests.
 """
 
 import contextlib
-import fcntl
 import os
 import re
 import shutil
@@ -299,20 +298,12 @@ def add_packages(root, wanted, log_path, log):
                                f"chroot {root}: {_log_tail(log_path)} (see {log_path})")
 
 
-@contextlib.contextmanager
-def _lock(cache):
-    os.makedirs(cache, exist_ok=True)
-    with open(os.path.join(cache, f".chroot-{SUITE}.lock"), "w") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        yield
-
-
 def ensure(cache, wanted, log):
     """The build chroot under cache, made if missing, with the packages of
     wanted; returns its path."""
     root = chroot_dir(cache)
     log_path = os.path.join(cache, f"chroot-{SUITE}.log")
-    with _lock(cache):
+    with kernels.cache_lock(cache, f"chroot-{SUITE}"):
         if kernels.stamp_of(root) is None:
             check_debootstrap(log)
             mirror = kernels.machine_mirrors().get("archive")

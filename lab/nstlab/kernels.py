@@ -492,10 +492,11 @@ def archives_for(want):
 # --- the cache -----------------------------------------------------------------------------
 
 @contextlib.contextmanager
-def cache_lock(cache):
-    """Two runs at once must not unpack into the same folder."""
+def cache_lock(cache, name=""):
+    """Two runs at once must not unpack into the same folder: one holds the
+    lock file .NAME.lock (.lock) of the cache, the other waits for it."""
     os.makedirs(cache, exist_ok=True)
-    with open(os.path.join(cache, ".lock"), "w") as f:
+    with open(os.path.join(cache, f".{name}.lock" if name else ".lock"), "w") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
         yield
 
