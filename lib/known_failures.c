@@ -59,7 +59,7 @@ static const struct known_bug pending_dbg_lost_db_exiting = {
 		   "(exception_vmexit); at an MTF or INIT exit nested_vmx_update_pending_dbg() "
 		   "reads only vcpu->arch.exception, so BS is not saved in "
 		   "GUEST_PENDING_DBG_EXCEPTIONS and the trap is dropped",
-	.seen = "6.1.192, 7.3-rc7 (Bochs 3.0 lab)",
+	.seen = "6.1.192, 6.12.117, 7.3-rc7 (Bochs 3.0 lab)",
 };
 
 static const struct known_failure suite_known_failures[] = {
