@@ -32,12 +32,11 @@ AMD = Cpu("amd", "kvm-amd", ("npt=1", "npt=0"), "svm", ("tcg", "qemu", "auto"))
 CPUS = {c.name: c for c in (INTEL, AMD)}
 
 # Why an emulator cannot run a CPU, for the usage error.
+NO_AMD_BOCHS = ("Bochs's AMD model hangs early in the boot of Debian's kernels; "
+                "--cpu amd runs in QEMU (--emulator tcg, or qemu with KVM on a host "
+                "with nested SVM)")
 WHY_NOT = {
     ("intel", "tcg"): "QEMU's TCG does not emulate VMX; --emulator tcg goes with --cpu amd",
-    ("amd", "bochs"): "Bochs's AMD model hangs early in the boot of Debian's kernels; "
-                      "--cpu amd runs in QEMU (--emulator tcg, or qemu with KVM on a host "
-                      "with nested SVM)",
-    ("amd", "bochs-3.0"): "Bochs's AMD model hangs early in the boot of Debian's kernels; "
-                          "--cpu amd runs in QEMU (--emulator tcg, or qemu with KVM on a "
-                          "host with nested SVM)",
+    ("amd", "bochs"): NO_AMD_BOCHS,
+    ("amd", "bochs-3.0"): NO_AMD_BOCHS,
 }

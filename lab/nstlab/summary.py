@@ -125,7 +125,7 @@ def report(run, con, verdict):
         out += failure_context(run, con)
     elif con.report:
         out += ["", "---- the guest's failure report (dmesg) ----"] + con.report
-    version = f" ({run.emulator_version})" if run.emulator_version else ""
+    version = f" ({run.bochs.version})" if run.bochs else ""
     out += ["", f"vmtest summary: {run.emulator}{version}, kernel {run.kver}"]
     out += [f"  {s}" for s in run.module_src]
     out += [""] + _set_rows(run, con) + [""] + _phase_rows(run, con) + [""]

@@ -43,7 +43,6 @@ class Run:
         self.kernel_version = kernel_version
         self.kernel = None      # a kernels.Kernel fetched before the boot
         self.emulator = cfg.emulator
-        self.emulator_version = None
         self.bochs = None       # the machines.Bochs to run
         self.cache = os.environ.get("LAB_CACHE", os.path.join(LAB_DIR, "cache"))
         self.out_root = os.environ.get("LAB_OUT", os.path.join(LAB_DIR, "out"))
@@ -113,8 +112,6 @@ def get_emulator(run):
         run.bochs = machines.debian_bochs()
     elif run.emulator == "bochs-3.0":
         run.bochs = bochsbuild.ensure(run.cache, msg)
-    if run.bochs is not None:
-        run.emulator_version = run.bochs.version
 
 
 def make_out_dir(run):
@@ -239,8 +236,8 @@ def emit(line):
 def boot(run, cmd):
     """Run the machine, streaming its console; returns the emulator's status."""
     open(run.console, "w").close()
-    if run.emulator_version:
-        msg(f"emulator: {run.emulator_version}")
+    if run.bochs:
+        msg(f"emulator: {run.bochs.version}")
     msg(f"starting {run.emulator} (timeout {run.cfg.timeout}s); console: {run.console}")
     run.con = con = console.Console(len(run.cfg.param_sets))
     run.t["emu"] = time.time()

@@ -90,7 +90,7 @@ class Bochsrc(unittest.TestCase):
 
     def test_summary_names_the_version(self):
         run = vmtest.Run(cli.vmtest_config(["--emulator", "bochs-3.0", "--params", "ept=1"]))
-        run.emulator_version = bochsbuild.installed("/cache").version
+        run.bochs = bochsbuild.installed("/cache")
         run.kver, run.out, run.console = "6.1.0-57-cloud-amd64", "/out", "/out/console.log"
         run.con, end = replay("console-normal.log", 1)
         run.t = {"host0": 0.0, "kernel": 1.0, "suite": 2.0, "built": 3.0, "emu": 4.0, "end": end}
@@ -272,7 +272,7 @@ class DryRun(unittest.TestCase):
             vmtest.get_emulator(run)
         e.assert_called_once_with(run.cache, vmtest.msg)
         self.assertEqual(run.bochs.binary, os.path.join(run.cache, "bochs-3.0", "bin", "bochs"))
-        self.assertTrue(run.emulator_version.startswith("Bochs 3.0, built from"))
+        self.assertTrue(run.bochs.version.startswith("Bochs 3.0, built from"))
 
 
 if __name__ == "__main__":
