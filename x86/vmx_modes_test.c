@@ -2,9 +2,10 @@
 /*
  * vmx_modes_test: the VMX library in every L2 configuration it offers.
  * For L2 in {long mode, 32-bit PAE} x {EPT off, on} x {VPID off, on}, L1
- * runs the L2 agent through reads, writes, a CR3 switch, and a save and
- * restore of the whole vCPU into a new VM while L2 is active.  Two more
- * rows check the CR3 switch as L1 sees it: the VM exit saves L2's CR3.
+ * runs the L2 agent through reads, writes and a save and restore of the
+ * whole vCPU into a new VM while L2 is active; the cr3_saved_on_exit_*
+ * rows add L2's own CR3 switch before it, as L1 sees it: the VM exit saves
+ * L2's CR3.
  */
 #include "kvm_util.h"
 #include "processor.h"
@@ -59,7 +60,21 @@ static struct l2_vmcs *setup_l2(struct l1_vmx *vmx, struct two_tables *t)
 		.eptp = eptp, .vpid = cfg.vpid, .watchdog = true });
 }
 
-/* Reads, writes, a CR3 switch and a save/restore while L2 is active. */
+/*
+ * The host saves the vCPU while L2 is active and restores it into a new VM
+ * (test_row()).  api.rst, KVM_GET_NESTED_STATE/KVM_SET_NESTED_STATE and
+ * KVM_GET_SREGS2/KVM_SET_SREGS2: the restored vCPU resumes L2 where it
+ * stopped, so L2's sync request completes with its report, VMCALL; L2
+ * resuming on lost PDPTRs faults instead (exit 0, an exception).
+ */
+static void save_restore_in_l2(struct l2_agent *agent)
+{
+	uint32_t exit_after_restore = l2_sync_host_submit(agent, STAGE_SAVE);
+
+	GUEST_ASSERT_RULE(exit_after_restore, EXIT_REASON_VMCALL, EXIT_REASON_EXCEPTION_NMI);
+}
+
+/* Reads and writes through L2's own tables (and L1's EPT), and a save/restore. */
 static void l1_modes(void)
 {
 	struct l1_vmx *vmx = vmx_enable();
@@ -68,19 +83,14 @@ static void l1_modes(void)
 
 	l2_agent_start(&agent, vmx, setup_l2(vmx, &t));
 
-	/* Reads and writes go through L2's own tables (and L1's EPT). */
 	GUEST_ASSERT_EQ(l2_read(&agent, WINDOW), MARK_A);
 	l2_write(&agent, WINDOW + 8, 0x1111);
 	GUEST_ASSERT_EQ(t.page_a[1], 0x1111);
 
-	l2_write_cr3(&agent, t.pt_b.root);
-	GUEST_ASSERT_RULE(l2_read(&agent, WINDOW), MARK_B, MARK_A);
-
-	/* The host saves and restores the vCPU while L2 is active. */
-	l2_sync_host(&agent, STAGE_SAVE);
-	GUEST_ASSERT_RULE(l2_read(&agent, WINDOW), MARK_B, MARK_A);
+	save_restore_in_l2(&agent);
+	GUEST_ASSERT_EQ(l2_read(&agent, WINDOW), MARK_A);
 	l2_write(&agent, WINDOW + 16, 0x2222);
-	GUEST_ASSERT_EQ(t.page_b[2], 0x2222);
+	GUEST_ASSERT_EQ(t.page_a[2], 0x2222);
 
 	vmx_disable(vmx);
 	GUEST_DONE();
@@ -89,7 +99,8 @@ static void l1_modes(void)
 /*
  * SDM Vol. 3C 28.3.1 (saving control registers): a VM exit saves CR3 in the
  * guest-state area, and the next VM entry loads it from there (27.3.2.1), so
- * an L2 MOV to CR3 that L1 does not intercept outlives the round trip.
+ * an L2 MOV to CR3 that L1 does not intercept outlives the round trip, and
+ * a save/restore of the vCPU.
  */
 static void l1_cr3_saved(void)
 {
@@ -102,6 +113,11 @@ static void l1_cr3_saved(void)
 	GUEST_ASSERT_RULE(vmcs_read(GUEST_CR3), t.pt_b.root, t.pt_a.root);
 	GUEST_ASSERT_EQ(l2_read(&agent, WINDOW), MARK_B);
 	GUEST_ASSERT_EQ(l2_read_cr3(&agent), t.pt_b.root);
+
+	save_restore_in_l2(&agent);
+	GUEST_ASSERT_RULE(l2_read(&agent, WINDOW), MARK_B, MARK_A);
+	l2_write(&agent, WINDOW + 16, 0x2222);
+	GUEST_ASSERT_EQ(t.page_b[2], 0x2222);
 	vmx_disable(vmx);
 	GUEST_DONE();
 }
@@ -125,14 +141,9 @@ static struct kvm_vcpu *start_l1(const struct scenario *s, void *l1_code)
 	return vcpu;
 }
 
-static void test_cr3_saved(const struct scenario *s)
+static void test_row(const struct scenario *s, void *l1_code)
 {
-	vcpu_run_to_done(start_l1(s, l1_cr3_saved));
-}
-
-static void test_modes(const struct scenario *s)
-{
-	struct kvm_vcpu *vcpu = start_l1(s, l1_modes);
+	struct kvm_vcpu *vcpu = start_l1(s, l1_code);
 	int cpu;
 
 	vcpu_run_to_sync(vcpu, STAGE_SAVE);
@@ -145,30 +156,59 @@ static void test_modes(const struct scenario *s)
 	vcpu_run_to_done(vcpu);
 }
 
+static void test_modes(const struct scenario *s)
+{
+	test_row(s, l1_modes);
+}
+
+static void test_cr3_saved(const struct scenario *s)
+{
+	test_row(s, l1_cr3_saved);
+}
+
 #define ROW(m, e, p)	(&(const struct modes){ m, e, p })
-#define CR3_ROW(m)	(&(const struct modes){ .mode = m })
 
 static const struct scenario scenarios[] = {
-	{ "long_noept_novpid", "long-mode L2, no EPT, no VPID", test_modes,
+	{ "long_noept_novpid", "long-mode L2, no EPT, no VPID: reads, writes, save/restore",
+	  test_modes, ROW(L2_LONG_MODE, false, false) },
+	{ "long_noept_vpid", "long-mode L2, no EPT, VPID: reads, writes, save/restore",
+	  test_modes, ROW(L2_LONG_MODE, false, true) },
+	{ "long_ept_novpid", "long-mode L2, EPT, no VPID: reads, writes, save/restore",
+	  test_modes, ROW(L2_LONG_MODE, true, false) },
+	{ "long_ept_vpid", "long-mode L2, EPT, VPID: reads, writes, save/restore",
+	  test_modes, ROW(L2_LONG_MODE, true, true) },
+	{ "pae_noept_novpid", "32-bit PAE L2, no EPT, no VPID: reads, writes, save/restore",
+	  test_modes, ROW(L2_PAE_MODE, false, false) },
+	{ "pae_noept_vpid", "32-bit PAE L2, no EPT, VPID: reads, writes, save/restore",
+	  test_modes, ROW(L2_PAE_MODE, false, true) },
+	{ "pae_ept_novpid", "32-bit PAE L2, EPT, no VPID: reads, writes, save/restore",
+	  test_modes, ROW(L2_PAE_MODE, true, false) },
+	{ "pae_ept_vpid", "32-bit PAE L2, EPT, VPID: reads, writes, save/restore",
+	  test_modes, ROW(L2_PAE_MODE, true, true) },
+	{ "cr3_saved_on_exit_long_noept_novpid",
+	  "VM exit saves a long-mode L2's own CR3 load (no EPT, no VPID)", test_cr3_saved,
 	  ROW(L2_LONG_MODE, false, false) },
-	{ "long_noept_vpid", "long-mode L2, no EPT, VPID", test_modes,
+	{ "cr3_saved_on_exit_long_noept_vpid",
+	  "VM exit saves a long-mode L2's own CR3 load (no EPT, VPID)", test_cr3_saved,
 	  ROW(L2_LONG_MODE, false, true) },
-	{ "long_ept_novpid", "long-mode L2, EPT, no VPID", test_modes,
+	{ "cr3_saved_on_exit_long_ept_novpid",
+	  "VM exit saves a long-mode L2's own CR3 load (EPT, no VPID)", test_cr3_saved,
 	  ROW(L2_LONG_MODE, true, false) },
-	{ "long_ept_vpid", "long-mode L2, EPT and VPID", test_modes,
+	{ "cr3_saved_on_exit_long_ept_vpid",
+	  "VM exit saves a long-mode L2's own CR3 load (EPT, VPID)", test_cr3_saved,
 	  ROW(L2_LONG_MODE, true, true) },
-	{ "pae_noept_novpid", "32-bit PAE L2, no EPT, no VPID", test_modes,
+	{ "cr3_saved_on_exit_pae_noept_novpid",
+	  "VM exit saves a 32-bit PAE L2's own CR3 load (no EPT, no VPID)", test_cr3_saved,
 	  ROW(L2_PAE_MODE, false, false) },
-	{ "pae_noept_vpid", "32-bit PAE L2, no EPT, VPID", test_modes,
+	{ "cr3_saved_on_exit_pae_noept_vpid",
+	  "VM exit saves a 32-bit PAE L2's own CR3 load (no EPT, VPID)", test_cr3_saved,
 	  ROW(L2_PAE_MODE, false, true) },
-	{ "pae_ept_novpid", "32-bit PAE L2, EPT, no VPID", test_modes,
+	{ "cr3_saved_on_exit_pae_ept_novpid",
+	  "VM exit saves a 32-bit PAE L2's own CR3 load (EPT, no VPID)", test_cr3_saved,
 	  ROW(L2_PAE_MODE, true, false) },
-	{ "pae_ept_vpid", "32-bit PAE L2, EPT and VPID", test_modes,
+	{ "cr3_saved_on_exit_pae_ept_vpid",
+	  "VM exit saves a 32-bit PAE L2's own CR3 load (EPT, VPID)", test_cr3_saved,
 	  ROW(L2_PAE_MODE, true, true) },
-	{ "cr3_saved_on_exit_long", "VM exit saves a long-mode L2's own CR3 load (no EPT)",
-	  test_cr3_saved, CR3_ROW(L2_LONG_MODE) },
-	{ "cr3_saved_on_exit_pae", "VM exit saves a PAE L2's own CR3 load (no EPT)",
-	  test_cr3_saved, CR3_ROW(L2_PAE_MODE) },
 };
 
 SCENARIO_MAIN(vmx_requirements, scenarios)

@@ -130,6 +130,8 @@ uint64_t l2_read_cr3(struct l2_agent *a);
 void l2_invlpg(struct l2_agent *a, uint64_t addr);
 /* L2 itself sends GUEST_SYNC(stage) to the host: the vCPU is in guest mode then. */
 void l2_sync_host(struct l2_agent *a, uint64_t stage);	/* stage in args[1], as GUEST_SYNC */
+/* The same, returning the exit after it: the report once the sync is complete. */
+uint32_t l2_sync_host_submit(struct l2_agent *a, uint64_t stage);
 /*
  * Runs @n steps as one L2_OP_BATCH; their results are in @steps after.
  * @steps must be memory that L2 reaches at the same address (identity

@@ -199,14 +199,23 @@ void l2_invlpg(struct l2_agent *a, uint64_t addr)
 	l2_agent_do(a, L2_OP_INVLPG, addr, 0);
 }
 
-void l2_sync_host(struct l2_agent *a, uint64_t stage)
+uint32_t l2_sync_host_submit(struct l2_agent *a, uint64_t stage)
 {
 	struct ucall *uc = &a->req->uc;
 
 	/* As GUEST_SYNC(stage) has them; the host finds the ucall at RDI. */
 	*uc = (struct ucall){ .cmd = UCALL_SYNC, .args = { 0, stage } };
 	a->ops->regs(a)->rdi = guest_pool_hva(uc);
-	l2_agent_do(a, L2_OP_SYNC_HOST, 0, 0);
+	return l2_agent_submit(a, L2_OP_SYNC_HOST, 0, 0);
+}
+
+void l2_sync_host(struct l2_agent *a, uint64_t stage)
+{
+	uint32_t reason = l2_sync_host_submit(a, stage);
+
+	if (reason != a->ops->report_exit)
+		GUEST_PRINTF("L2 agent: sync %llu did not complete", (unsigned long long)stage);
+	agent_assert_exit(a, reason, a->ops->report_exit);
 }
 
 void l2_batch(struct l2_agent *a, struct l2_step *steps, unsigned int n)
