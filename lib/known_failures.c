@@ -3,11 +3,9 @@
  * The table of known KVM failures (see known_failures.h and README.md).
  * libc only: the scenario runner and its unit tests link it.
  */
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 #include "known_failures.h"
 
@@ -62,20 +60,51 @@ static const struct known_bug pending_dbg_lost_db_exiting = {
 	.seen = "6.1.192, 6.12.117, 7.3-rc7 (Bochs 3.0 lab)",
 };
 
+/* The rule assertions the bugs fail, and the wrong values they see there. */
+/* The CR3 that L1 gave L2, its first table's root. */
+#define MODES_CR3	{ "x86/vmx_modes_test.c", "vmcs_read(GUEST_CR3)", 0x40007000 }
+/* EXIT_REASON_EXCEPTION_NMI: L2 faults on resuming. */
+#define MODES_RESTORE	{ "x86/vmx_modes_test.c", "exit_after_restore", 0 }
+#define ABORT_INDICATOR	{ "x86/vmx_msr_lists_test.c", "indicator", 0 }
+/* CR0 with its real NE (bit 5), where L1's read shadow has 0. */
+#define L2_CR0_VIEW	{ "x86/vmx_cr_shadow_test.c", "l2_read(v)", 0x80000033 }
+#define PENDING_AT_MTF	{ "x86/vmx_debug_events_test.c", "pending_at_mtf_exit", 0 }
+#define PENDING_AT_INIT	{ "x86/vmx_debug_events_test.c", "pending_at_init_exit", 0 }
+#define CRASH		{ NULL, NULL, 0 }
+
 static const struct known_failure suite_known_failures[] = {
-	{ "vmx_modes_test", "cr3_saved_on_exit_*", "kvm_intel.ept=N", &shadow_l2_cr3_lost },
-	/* Their CR3 switch step meets the same bug. */
-	{ "vmx_modes_test", "*_noept_*", "kvm_intel.ept=N", &shadow_l2_cr3_lost },
-	{ "vmx_modes_test", "pae_noept_*", "kvm_intel.ept=Y", &sregs2_pdptrs_lost },
-	{ "nested_tlb_test", "l2_invlpg_pae_noept_*", "kvm_intel.ept=N",
-	  &pae_invlpg_prev_root_bug },
+	{ "vmx_modes_test", "cr3_saved_on_exit_long_noept_novpid", "kvm_intel.ept=N",
+	  &shadow_l2_cr3_lost, MODES_CR3 },
+	{ "vmx_modes_test", "cr3_saved_on_exit_long_noept_vpid", "kvm_intel.ept=N",
+	  &shadow_l2_cr3_lost, MODES_CR3 },
+	{ "vmx_modes_test", "cr3_saved_on_exit_pae_noept_novpid", "kvm_intel.ept=N",
+	  &shadow_l2_cr3_lost, MODES_CR3 },
+	{ "vmx_modes_test", "cr3_saved_on_exit_pae_noept_vpid", "kvm_intel.ept=N",
+	  &shadow_l2_cr3_lost, MODES_CR3 },
+	{ "vmx_modes_test", "pae_noept_novpid", "kvm_intel.ept=Y", &sregs2_pdptrs_lost,
+	  MODES_RESTORE },
+	{ "vmx_modes_test", "pae_noept_vpid", "kvm_intel.ept=Y", &sregs2_pdptrs_lost,
+	  MODES_RESTORE },
+	{ "vmx_modes_test", "cr3_saved_on_exit_pae_noept_novpid", "kvm_intel.ept=Y",
+	  &sregs2_pdptrs_lost, MODES_RESTORE },
+	{ "vmx_modes_test", "cr3_saved_on_exit_pae_noept_vpid", "kvm_intel.ept=Y",
+	  &sregs2_pdptrs_lost, MODES_RESTORE },
+	{ "nested_tlb_test", "l2_invlpg_pae_noept_novpid", "kvm_intel.ept=N",
+	  &pae_invlpg_prev_root_bug, CRASH },
+	{ "nested_tlb_test", "l2_invlpg_pae_noept_vpid", "kvm_intel.ept=N",
+	  &pae_invlpg_prev_root_bug, CRASH },
 	/* The same KVM code path, reached by a PAE L2 without nested paging under SVM. */
-	{ "svm_tlb_test", "l2_invlpg_pae_nonp", "kvm_amd.npt=N", &pae_invlpg_prev_root_bug },
-	{ "vmx_msr_lists_test", "abort_indicator_*", "", &vmx_abort_indicator_lost },
-	{ "vmx_cr_shadow_test", "lmsw_unmasked_other_owned", "", &lmsw_l2_cr0_shadow_lost },
-	{ "vmx_debug_events_test", "mtf_single_step_emulated", "", &pending_dbg_lost_db_exiting },
-	{ "vmx_debug_events_test", "single_step_init_db_exiting", "",
-	  &pending_dbg_lost_db_exiting },
+	{ "svm_tlb_test", "l2_invlpg_pae_nonp", "kvm_amd.npt=N", &pae_invlpg_prev_root_bug, CRASH },
+	{ "vmx_msr_lists_test", "abort_indicator_exit_load", "", &vmx_abort_indicator_lost,
+	  ABORT_INDICATOR },
+	{ "vmx_msr_lists_test", "abort_indicator_exit_store", "", &vmx_abort_indicator_lost,
+	  ABORT_INDICATOR },
+	{ "vmx_cr_shadow_test", "lmsw_unmasked_other_owned", "", &lmsw_l2_cr0_shadow_lost,
+	  L2_CR0_VIEW },
+	{ "vmx_debug_events_test", "mtf_single_step_emulated", "", &pending_dbg_lost_db_exiting,
+	  PENDING_AT_MTF },
+	{ "vmx_debug_events_test", "single_step_init_db_exiting", "", &pending_dbg_lost_db_exiting,
+	  PENDING_AT_INIT },
 };
 
 static const struct known_failure *table = suite_known_failures;
@@ -86,6 +115,12 @@ void known_failures_use(const struct known_failure *t, unsigned int n)
 {
 	table = t;
 	table_size = n;
+}
+
+const struct known_failure *known_failures_table(unsigned int *n)
+{
+	*n = table_size;
+	return table;
 }
 
 void known_failures_use_sysfs(const char *dir)
@@ -133,66 +168,43 @@ static bool params_match(const char *params)
 	return true;
 }
 
-/* Parses "major.minor[.patch]" at the start of @s; missing parts are 0. */
-static void parse_version(const char *s, unsigned long v[3])
-{
-	char *end;
-
-	for (int i = 0; i < 3; i++) {
-		v[i] = strtoul(s, &end, 10);
-		if (end == s || (i < 2 && *end != '.')) {
-			for (i++; i < 3; i++)
-				v[i] = 0;
-			return;
-		}
-		s = end + 1;
-	}
-}
-
-bool kernel_release_at_least(const char *release, const char *version)
-{
-	unsigned long r[3], v[3];
-
-	parse_version(release, r);
-	parse_version(version, v);
-	for (int i = 0; i < 3; i++)
-		if (r[i] != v[i])
-			return r[i] > v[i];
-	return true;
-}
-
-static bool applies(const struct known_bug *bug)
-{
-	struct utsname u;
-
-	if (!bug->fixed_in)
-		return true;
-	return uname(&u) || !kernel_release_at_least(u.release, bug->fixed_in);
-}
-
-static const struct known_bug *find(const char *test, const char *scenario, bool crashes)
+static const struct known_failure *find(const char *test, const char *scenario, bool crashes)
 {
 	for (unsigned int i = 0; i < table_size; i++) {
 		const struct known_failure *k = &table[i];
 
 		if (k->bug->crashes == crashes && !strcmp(k->test, test) &&
-		    !fnmatch(k->scenario, scenario, 0) && applies(k->bug) &&
-		    params_match(k->params))
-			return k->bug;
+		    !strcmp(k->scenario, scenario) && params_match(k->params))
+			return k;
 	}
 	return NULL;
 }
 
-const struct known_bug *known_failure_bug(const char *test, const char *scenario)
+const struct known_failure *known_failure_find(const char *test, const char *scenario)
 {
 	return find(test, scenario, false);
 }
 
-const struct known_bug *known_crash_bug(const char *test, const char *scenario)
+const struct known_failure *known_crash_find(const char *test, const char *scenario)
 {
 	const char *run = getenv("NST_RUN_KNOWN_CRASHES");
 
 	if (run && !strcmp(run, "1"))
 		return NULL;
 	return find(test, scenario, true);
+}
+
+/* True if the path @file ends with the path @tail, at a '/' or whole. */
+static bool path_ends_with(const char *file, const char *tail)
+{
+	size_t f = strlen(file), t = strlen(tail);
+
+	return f >= t && !strcmp(file + f - t, tail) && (f == t || file[f - t - 1] == '/');
+}
+
+bool known_failure_matches(const struct known_failure *k, const struct rule_site *seen)
+{
+	return k->rule.expr && seen->file && seen->expr &&
+	       path_ends_with(seen->file, k->rule.file) && !strcmp(seen->expr, k->rule.expr) &&
+	       seen->value == k->rule.value;
 }

@@ -53,6 +53,10 @@ struct run {
 	bool signalled;
 	bool skipped;
 	bool rule_failed;	/* its output carries RULE_ASSERT_TAG */
+	bool rule_value_seen;	/* the rule's report went on to its value */
+	char rule_file[256];	/* the first failed rule assertion's file */
+	char rule_expr[256];	/* and its expression */
+	uint64_t rule_value;	/* and the value it saw */
 	char skip_reason[512];
 };
 
@@ -316,6 +320,40 @@ static unsigned int run_timeout(const struct scenario_call *c)
 }
 
 /*
+ * The first line of a failed rule assertion's report (test_assert()):
+ * "  FILE:LINE: [rule] EXPR".
+ */
+static void take_rule_site(struct run *r, const char *line, size_t len)
+{
+	const char *tag = memmem(line, len, RULE_ASSERT_TAG, strlen(RULE_ASSERT_TAG));
+	const char *file = line, *expr = tag + strlen(RULE_ASSERT_TAG);
+	const char *colon, *end;
+	size_t n;
+
+	r->rule_failed = true;
+	while (file < tag && (*file == ' ' || *file == '\t'))
+		file++;
+	/* "FILE:LINE: " before the tag: the file ends at the colon before LINE. */
+	colon = tag - 2 > file ? memrchr(file, ':', tag - 2 - file) : NULL;
+	if (colon)
+		snprintf(r->rule_file, sizeof(r->rule_file), "%.*s", (int)(colon - file), file);
+	end = memchr(expr, '\n', line + len - expr);
+	n = (end ? end : line + len) - expr;
+	snprintf(r->rule_expr, sizeof(r->rule_expr), "%.*s", (int)n, expr);
+}
+
+/* The report's message, "VALUE, expected ..." (self_check.h), after its site. */
+static void take_rule_value(struct run *r, const char *line, size_t len)
+{
+	char buf[64], *end;
+
+	snprintf(buf, sizeof(buf), "%.*s", (int)(len < sizeof(buf) - 1 ? len : sizeof(buf) - 1),
+		 line);
+	r->rule_value = strtoull(buf + strspn(buf, " \t"), &end, 0);
+	r->rule_value_seen = end != buf + strspn(buf, " \t") && !strncmp(end, ", expected ", 11);
+}
+
+/*
  * One line of the run's output: a skip's "1..0 # SKIP" (ksft_exit_skip()
  * before any plan) becomes the skip reason, the rest passes through.
  */
@@ -331,8 +369,10 @@ static void take_line(struct run *r, const char *line, size_t len)
 			 (int)strcspn(s, "\n"), s);
 		return;
 	}
-	if (memmem(line, len, RULE_ASSERT_TAG, strlen(RULE_ASSERT_TAG)))
-		r->rule_failed = true;
+	if (r->rule_failed && !r->rule_value_seen)
+		take_rule_value(r, line, len);
+	else if (!r->rule_failed && memmem(line, len, RULE_ASSERT_TAG, strlen(RULE_ASSERT_TAG)))
+		take_rule_site(r, line, len);
 	if (write(STDERR_FILENO, line, len) < 0)
 		return;
 }
@@ -478,6 +518,47 @@ static void bug_diag(const struct known_bug *bug)
 	ksft_print_msg("known KVM bug %s, seen on %s\n", bug->id, bug->seen);
 }
 
+/* How @r ended, for a known bug's row that failed other than at the bug's rule. */
+static void describe_failure(const struct run *r, char *buf, size_t size)
+{
+	if (r->timed_out)
+		snprintf(buf, size, "it timed out");
+	else if (r->signalled)
+		snprintf(buf, size, "it was killed by a signal");
+	else if (!r->rule_failed)
+		snprintf(buf, size, "it failed, but not at a rule assertion");
+	else if (!r->rule_value_seen)
+		snprintf(buf, size, "it failed at %s: [rule] %s, whose report has no value",
+			 r->rule_file, r->rule_expr);
+	else
+		snprintf(buf, size, "it failed at %s: [rule] %s with %#llx", r->rule_file,
+			 r->rule_expr, (unsigned long long)r->rule_value);
+}
+
+/*
+ * A known bug's row that failed: XFAIL only at the bug's own rule assertion
+ * with the bug's wrong value, anything else is a failure that names the bug.
+ */
+static bool failed_at_bug_rule(const struct known_failure *k, const struct run *r)
+{
+	const struct rule_site seen = {
+		.file = r->rule_file, .expr = r->rule_expr, .value = r->rule_value,
+	};
+	char how[600];
+
+	if (!r->timed_out && !r->signalled && r->rule_failed && r->rule_value_seen &&
+	    known_failure_matches(k, &seen)) {
+		ksft_print_msg("failed at the bug's rule: %s: [rule] %s with %#llx\n",
+			       k->rule.file, k->rule.expr, (unsigned long long)k->rule.value);
+		return true;
+	}
+	describe_failure(r, how, sizeof(how));
+	ksft_print_msg("not the known bug's failure: it shows at %s: [rule] %s with %#llx, "
+		       "but %s\n", k->rule.file, k->rule.expr,
+		       (unsigned long long)k->rule.value, how);
+	return false;
+}
+
 /* The self-check: the normal run passed, so the inverted run must fail at the rule. */
 static int self_check_inverted(const struct scenario_call *c)
 {
@@ -507,21 +588,21 @@ static int self_check_inverted(const struct scenario_call *c)
 int scenario_run(const struct scenario_call *c, char *reason, size_t size)
 {
 	const char *test = program_invocation_short_name;
-	const struct known_bug *bug = known_crash_bug(test, c->name);
+	const struct known_failure *k = known_crash_find(test, c->name);
 	unsigned int timeout = run_timeout(c);
 	struct run r;
 
 	ksft_print_msg("%s: %s\n", c->name, c->purpose);
-	if (bug) {
+	if (k) {
 		snprintf(reason, size, "known to crash this kernel (NST_RUN_KNOWN_CRASHES=1 "
-			 "runs it): %s: %s", bug->id, bug->summary);
+			 "runs it): %s: %s", k->bug->id, k->bug->summary);
 		return KSFT_SKIP;
 	}
 	if (!timeout) {
 		ksft_print_msg("%s: not run, the test's time budget ran out\n", c->name);
 		return KSFT_FAIL;
 	}
-	bug = known_failure_bug(test, c->name);
+	k = known_failure_find(test, c->name);
 	if (self_check)
 		ksft_print_msg("%s: self-check, normal run\n", c->name);
 	run_once(c, false, timeout, &r);
@@ -530,22 +611,23 @@ int scenario_run(const struct scenario_call *c, char *reason, size_t size)
 		snprintf(reason, size, "%s", r.skip_reason);
 		return KSFT_SKIP;
 	}
-	if (bug && r.failed) {
-		bug_diag(bug);
+	if (k && r.failed) {
+		bug_diag(k->bug);
+		if (!failed_at_bug_rule(k, &r))
+			return KSFT_FAIL;
 		if (self_check) {
 			snprintf(reason, size, "the normal run is a known failure, nothing to "
-				 "invert: %s: %s", bug->id, bug->summary);
+				 "invert: %s: %s", k->bug->id, k->bug->summary);
 			return KSFT_SKIP;
 		}
-		snprintf(reason, size, "%s: %s", bug->id, bug->summary);
+		snprintf(reason, size, "%s: %s", k->bug->id, k->bug->summary);
 		return KSFT_XFAIL;
 	}
-	if (bug) {
-		bug_diag(bug);
-		ksft_print_msg("the known KVM bug did not show: it looks fixed on this kernel "
-			       "(lib/known_failures.c can name the fixing version)\n");
+	if (k) {
+		bug_diag(k->bug);
+		ksft_print_msg("the known KVM bug did not show: it looks fixed on this kernel\n");
 		if (!self_check) {
-			snprintf(reason, size, "%s: %s", bug->id, bug->summary);
+			snprintf(reason, size, "%s: %s", k->bug->id, k->bug->summary);
 			return KSFT_XPASS;
 		}
 	}

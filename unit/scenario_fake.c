@@ -45,12 +45,22 @@ static const struct known_bug fake_param_bug = {
 	.seen = "nowhere",
 };
 
+/* The fake bug's rule: this file's rule assertion on fake_seen, which sees 3. */
+#define FAKE_RULE	{ "unit/scenario_fake.c", "fake_seen", 3 }
+
 static const struct known_failure fake_failures[] = {
-	{ "scenario_fake", "known_*", "", &fake_bug },
+	{ "scenario_fake", "known_fails", "", &fake_bug, FAKE_RULE },
+	{ "scenario_fake", "known_passes", "", &fake_bug, FAKE_RULE },
+	{ "scenario_fake", "known_other_value", "", &fake_bug, FAKE_RULE },
+	{ "scenario_fake", "known_other_rule", "", &fake_bug, FAKE_RULE },
+	{ "scenario_fake", "known_not_a_rule", "", &fake_bug, FAKE_RULE },
+	{ "scenario_fake", "known_crashes", "", &fake_bug, FAKE_RULE },
+	{ "scenario_fake", "known_hangs", "", &fake_bug, FAKE_RULE },
 	{ "scenario_fake", "crash_known", "", &fake_crash },
-	{ "scenario_fake", "param_known", "fake_mod.flag=Y fake_mod.level=2", &fake_param_bug },
+	{ "scenario_fake", "param_known", "fake_mod.flag=Y fake_mod.level=2", &fake_param_bug,
+	  FAKE_RULE },
 	/* Not "module.param=value": matches no module. */
-	{ "scenario_fake", "param_malformed", "flag=Y", &fake_param_bug },
+	{ "scenario_fake", "param_malformed", "flag=Y", &fake_param_bug, FAKE_RULE },
 };
 
 /* FAKE_SYSFS: the folder that stands for /sys/module. */
@@ -86,6 +96,31 @@ static void crashes(const struct scenario *s)
 	raise(SIGSEGV);
 }
 
+/* Fails at the fake bug's rule, seeing @seen where the rule requires 1. */
+static void fails_at_rule(uint64_t seen)
+{
+	uint64_t fake_seen = seen;
+
+	TEST_ASSERT_RULE(fake_seen, 1, 2);
+}
+
+static void fails_at_bug_rule(const struct scenario *s)
+{
+	fails_at_rule(3);
+}
+
+static void fails_at_rule_other_value(const struct scenario *s)
+{
+	fails_at_rule(4);
+}
+
+static void fails_at_other_rule(const struct scenario *s)
+{
+	uint64_t other = 3;
+
+	TEST_ASSERT_RULE(other, 1, 2);
+}
+
 static void checks_rule(const struct scenario *s)
 {
 	TEST_ASSERT_RULE(1, 1, 2);
@@ -116,11 +151,19 @@ static const struct scenario scenarios[] = {
 	{ "skips", "skips", skips },
 	{ "hangs", "hangs", hangs, .timeout = 1 },
 	{ "crashes", "crashes", crashes },
-	{ "known_fails", "fails, a known bug", fails },
+	{ "known_fails", "fails at the known bug's rule with its value", fails_at_bug_rule },
 	{ "known_passes", "passes, a known bug", passes },
+	{ "known_other_value", "fails at the known bug's rule with another value",
+	  fails_at_rule_other_value },
+	{ "known_other_rule", "fails at another rule than the known bug's", fails_at_other_rule },
+	{ "known_not_a_rule", "fails at an assertion that is not a rule", fails },
+	{ "known_crashes", "crashes, a known bug", crashes },
+	{ "known_hangs", "hangs, a known bug", hangs, .timeout = 1 },
 	{ "crash_known", "passes, known to crash", passes },
-	{ "param_known", "fails, a known bug under fake_mod's parameters", fails },
-	{ "param_malformed", "fails, a known bug with a malformed parameter", fails },
+	{ "param_known", "fails at the rule of a known bug under fake_mod's parameters",
+	  fails_at_bug_rule },
+	{ "param_malformed", "fails at the rule of a known bug with a malformed parameter",
+	  fails_at_bug_rule },
 	{ "checks_rule", "fails when inverted", checks_rule },
 	{ "rule_cannot_fail", "passes when inverted", rule_cannot_fail },
 	{ "fails_elsewhere", "fails when inverted, at setup", fails_elsewhere },

@@ -25,14 +25,14 @@ has() { echo "$out" | grep -q -- "$1"; }
 hasx() { echo "$out" | grep -qx -- "$1"; }
 
 echo "KTAP version 1"
-echo "1..23"
+echo "1..24"
 
 FAKE_NO_GADGET=1 go -l
-[ $rc = 0 ] && [ "$(echo "$out" | wc -l)" = 16 ] &&
+[ $rc = 0 ] && [ "$(echo "$out" | wc -l)" = 21 ] &&
 	hasx 'global.passes                           passes'
 check "list_names_every_scenario_without_its_requirements" $?
 
-go -s 'known_*' -s hangs -l
+go -s 'known_[fp]*' -s hangs -l
 [ $rc = 0 ] && [ "$(echo "$out" | cut -d' ' -f1 | tr '\n' ' ')" = \
 	"global.hangs global.known_fails global.known_passes " ]
 check "list_shows_only_what_s_selects" $?
@@ -67,11 +67,25 @@ go -s skips
 [ $rc = 4 ] && hasx 'ok 1 global.skips # SKIP no widget' && has 'pass:0 fail:0 .*skip:1'
 check "a_test_whose_scenarios_all_skip_exits_skip" $?
 
-go -s 'known_*'
+go -s 'known_[fp]*'
 [ $rc = 0 ] && hasx 'ok 1 global.known_fails # XFAIL fake-bug: a bug of this fake' &&
+	has "failed at the bug's rule: unit/scenario_fake.c: \[rule\] fake_seen with 0x3" &&
 	hasx 'ok 2 global.known_passes # XPASS fake-bug: a bug of this fake' &&
 	has 'it looks fixed on this kernel'
-check "a_known_bug_is_xfail_and_its_pass_xpass" $?
+check "a_known_bug_is_xfail_at_its_rule_and_its_pass_xpass" $?
+
+# XFAIL only at the bug's own rule with its value: any other end fails.
+go -s known_other_value -s known_other_rule -s known_not_a_rule -s known_crashes -s known_hangs
+why="not the known bug's failure: it shows at unit/scenario_fake.c: \[rule\] fake_seen with 0x3, but"
+[ $rc = 1 ] && hasx 'not ok 1 global.known_other_value' &&
+	has "$why it failed at unit/scenario_fake.c: \[rule\] fake_seen with 0x4" &&
+	hasx 'not ok 2 global.known_other_rule' &&
+	has "$why it failed at unit/scenario_fake.c: \[rule\] other with 0x3" &&
+	hasx 'not ok 3 global.known_not_a_rule' && has "$why it failed, but not at a rule" &&
+	hasx 'not ok 4 global.known_crashes' && has "$why it was killed by a signal" &&
+	hasx 'not ok 5 global.known_hangs' && has "$why it timed out" &&
+	[ "$(echo "$out" | grep -c 'known KVM bug fake-bug, seen on nowhere')" = 5 ]
+check "a_known_bug_row_failing_otherwise_fails_and_names_the_bug" $?
 
 go -s crash_known
 r1=$rc o1=$out
@@ -169,7 +183,7 @@ suite=$(mktemp -d "${TMPDIR:-/tmp}/nst-unit.XXXXXX") || exit 1
 mkdir "$suite/x86"
 ln -s "$fake" "$suite/x86/scenario_fake"
 echo x86/scenario_fake > "$suite/kvm-nested-tests.list"
-out=$("$top/run_tests.sh" -d "$suite" -- -s passes -s skips -s 'known_*' -s crash_known 2>&1)
+out=$("$top/run_tests.sh" -d "$suite" -- -s passes -s skips -s 'known_[fp]*' -s crash_known 2>&1)
 rc=$?
 rm -rf "$suite"
 [ $rc = 0 ] && [ "$(echo "$out" | tail -n 1)" = "3 passed, 0 failed, 2 skipped" ] &&

@@ -216,7 +216,7 @@ static uint64_t row_bits(void)
 static void assert_settled(struct l1_vmx *vmx, struct l2_vmcs *v, const struct cr_state *s,
 			   uint64_t real, uint64_t shadow)
 {
-	uint64_t view = l2_view(real, shadow, s->mask);
+	uint64_t view = l2_view(real, shadow, s->mask), view_after_round_trip;
 
 	/* 26.3, MOV from CR0/CR4: masked bits from the shadow, the others from CRn. */
 	GUEST_ASSERT_RULE(l2_read(v), view, view ^ row_bits());
@@ -228,7 +228,8 @@ static void assert_settled(struct l1_vmx *vmx, struct l2_vmcs *v, const struct c
 	vmcs_write(GUEST_RIP, (uintptr_t)l2_read_crs);
 	v->regs.rax = v->regs.rdx = 0;
 	vmx_assert_exit(vmx_run(vmx, v), EXIT_REASON_VMCALL);
-	GUEST_ASSERT_RULE(l2_read(v), view, view ^ row_bits());
+	view_after_round_trip = l2_read(v);
+	GUEST_ASSERT_RULE(view_after_round_trip, view, view ^ row_bits());
 	GUEST_ASSERT_RULE(vmcs_read(s->f->guest), real, real ^ row_bits());
 }
 

@@ -240,6 +240,7 @@ static void l1_mtf_one_instruction(void)
 static void mtf_single_step(void *entry)
 {
 	struct l1_vmx *vmx = vmx_enable();
+	uint64_t pending_at_mtf_exit;
 	struct l2_vmcs *v;
 
 	if (entry == l2_rdmsr)
@@ -249,7 +250,8 @@ static void mtf_single_step(void *entry)
 	vmcs_write(GUEST_RFLAGS, vmcs_read(GUEST_RFLAGS) | RFLAGS_TF);
 	vmx_assert_exit(vmx_run(vmx, v), EXIT_REASON_MONITOR_TRAP_FLAG);
 	GUEST_ASSERT_EQ(vmcs_read(GUEST_RIP), (uintptr_t)entry + (entry == l2_rdmsr ? 2 : 1));
-	GUEST_ASSERT_RULE(vmcs_read(GUEST_PENDING_DBG_EXCEPTIONS), DR6_BS, 0);
+	pending_at_mtf_exit = vmcs_read(GUEST_PENDING_DBG_EXCEPTIONS);
+	GUEST_ASSERT_RULE(pending_at_mtf_exit, DR6_BS, 0);
 	vmx_disable(vmx);
 	GUEST_DONE();
 }
@@ -301,6 +303,7 @@ static void l1_single_step_emulated(void)
 static void single_step_init(bool intercept_db)
 {
 	struct l1_vmx *vmx = vmx_enable();
+	uint64_t pending_at_init_exit;
 	struct l2_vmcs *v;
 
 	skip_on_stale_pending_dbg(vmx);
@@ -311,7 +314,8 @@ static void single_step_init(bool intercept_db)
 	v->regs.rdx = L2_HOST_PORT;
 	vmx_assert_exit(vmx_run(vmx, v), EXIT_REASON_INIT_SIGNAL);
 	GUEST_ASSERT_EQ(vmcs_read(GUEST_RIP), (uintptr_t)l2_step_out_next);
-	GUEST_ASSERT_RULE(vmcs_read(GUEST_PENDING_DBG_EXCEPTIONS), DR6_BS, 0);
+	pending_at_init_exit = vmcs_read(GUEST_PENDING_DBG_EXCEPTIONS);
+	GUEST_ASSERT_RULE(pending_at_init_exit, DR6_BS, 0);
 	vmx_disable(vmx);
 	GUEST_DONE();
 }
