@@ -11,7 +11,7 @@
 # virtualization library libnested.a, from which a test links what it uses.
 TESTS := $(sort $(patsubst x86/%.c,%,$(wildcard x86/*_test.c)))
 UP_EXT_SRCS := lib/self_check.c lib/memslot_compat.c lib/scenario_runner.c \
-	lib/known_failures.c
+	lib/known_failures.c lib/emulator_flaws.c
 NESTED_LIB_SRCS := lib/page_table.c lib/x86/l1_memory.c lib/x86/l1_vm.c \
 	lib/x86/vmx_caps.c lib/x86/vmx_requirements.c lib/x86/vmx_l2_setup.c \
 	lib/x86/vmx_l2_run.c lib/x86/vmx_l2_entry.S lib/x86/l2_paging.c lib/x86/l2_agent.c \

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "emulator_flaws.h"
 #include "known_failures.h"
 #include "kselftest.h"
 #include "scenario_runner.h"
@@ -278,6 +279,8 @@ bool scenario_runner_setup(const struct scenario_options *o)
 	if (!set)
 		budget = NST_SETTINGS_TIMEOUT * (self_check ? 2 : 1);
 	deadline = now() + budget - BUDGET_RESERVE;
+	if (!emulator_flaws_setup())
+		return false;
 	if (crashes && *crashes && strcmp(crashes, "0") && strcmp(crashes, "1")) {
 		fprintf(stderr, "NST_RUN_KNOWN_CRASHES=%s: expected 0 or 1\n", crashes);
 		return false;

@@ -93,7 +93,7 @@ static void setup(struct fixture *f)
 	svm_l2_agent_start(&f->agent, f->svm, f->v);
 	/* Only without nested paging does L0 reload the PDPTEs at VMRUN. */
 	if (!cfg.npt)
-		svm_skip_on_pdpte_flaw(&f->pt[0]);
+		svm_assert_pdptes_unchanged(&f->pt[0]);
 }
 
 static void finish(struct fixture *f)

@@ -43,9 +43,8 @@ struct svm_l2_env {
 /* Enables SVM and builds the tables and the vmcb12; GUEST_SKIPs without NPT if it needs it. */
 void svm_l2_env_create(struct svm_l2_env *e, const struct svm_l2_env_setup *s);
 /*
- * Runs the agent to its first VMMCALL.  A PAE L2 without nested paging then
- * skips, naming the flaw, on a CPU that set reserved bits in its PDPTEs
- * (svm_skip_on_pdpte_flaw()).
+ * Runs the agent to its first VMMCALL; for a PAE L2 without nested paging,
+ * then checks its PDPTEs (svm_assert_pdptes_unchanged()).
  */
 void svm_l2_env_start(struct svm_l2_env *e);
 /* Disables SVM. */
@@ -53,14 +52,12 @@ void svm_l2_env_destroy(struct svm_l2_env *e);
 
 /*
  * For a PAE L2 without nested paging, after it ran on the PAE tables @pt:
- * GUEST_SKIPs the scenario when the CPU set reserved bits (2:1, 8:5) in
- * their PDPTEs.  QEMU's TCG, the AMD lab's emulated CPU, sets the accessed
- * flag (bit 5) in the legacy-PAE PDPTEs of a walk it does itself, a bit
- * the APM reserves there (Vol. 2 chapter 5, the PAE PDPE format; real
- * processors leave it clear), and L0, reloading the PDPTEs at the next
- * VMRUN, then fails it (VMEXIT_INVALID).  By symptom: on a CPU without the
- * flaw nothing skips.
+ * neither the CPU nor KVM sets the bits (2:1, 8:5) that APM Vol. 2 5.3
+ * reserves in a legacy-PAE PDPTE, or the next VMRUN that loads them fails.
+ * QEMU's TCG, the AMD lab's emulated CPU, sets the accessed flag (bit 5)
+ * there in a walk it does itself: with NST_EMULATOR=tcg the scenario then
+ * skips, naming the flaw; anywhere else it fails at this rule.
  */
-void svm_skip_on_pdpte_flaw(const struct page_table *pt);
+void svm_assert_pdptes_unchanged(const struct page_table *pt);
 
 #endif /* SELFTEST_KVM_SVM_L2_ENV_H */

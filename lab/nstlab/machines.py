@@ -59,6 +59,18 @@ def debian_bochs():
                  "Debian's bochs-bin")
 
 
+# NST_EMULATOR for the suite (include/emulator_flaws.h): which emulated CPU
+# runs the tests, and with it which of their known flaws may excuse a
+# scenario.  QEMU with KVM runs them on the host's own CPU.
+NST_EMULATOR = {"bochs": "bochs-2.7", "bochs-3.0": "bochs-3.0", "tcg": "tcg", "qemu": "none"}
+
+
+def guest_env(emulator, env):
+    """The guest's NAME=VALUE settings: NST_EMULATOR for @emulator, then the
+    --env ones (exported after it, so that --env NST_EMULATOR=... wins)."""
+    return [f"NST_EMULATOR={NST_EMULATOR[emulator]}"] + list(env)
+
+
 def is_bochs(emulator):
     """bochs (Debian's) or bochs-3.0 (the lab's build)."""
     return emulator in ("bochs", "bochs-3.0")

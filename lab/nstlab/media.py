@@ -45,9 +45,9 @@ def _base(root, lab_dir):
     _write(os.path.join(root, "bin", "bash"), '#!/bin/sh\nexec /bin/sh "$@"\n', 0o755)
 
 
-def _settings(root, cfg):
+def _settings(root, cfg, env):
     """/lab/{vendor,params,tests,args,flags,env}, one item per line, as /init
-    reads them."""
+    reads them; env: the NAME=VALUE lines, exported in this order."""
     lab = os.path.join(root, "lab")
     _write(os.path.join(lab, "vendor"), cfg.cpu.module + "\n")
     _write(os.path.join(lab, "params"), "".join(p + "\n" for p in cfg.param_sets))
@@ -58,7 +58,7 @@ def _settings(root, cfg):
            f"repeat {cfg.repeat}\n" + ("bisect\n" if cfg.bisect else "")
            + ("selfcheck\n" if cfg.self_check else "")
            + ("coverage\n" if cfg.coverage else ""))
-    _write(os.path.join(lab, "env"), "".join(e + "\n" for e in cfg.env))
+    _write(os.path.join(lab, "env"), "".join(e + "\n" for e in env))
 
 
 def _suite(root, suite_dir, log):
@@ -97,14 +97,15 @@ def _cpio(root, out):
         raise LabError(E_HOST, "cpio failed")
 
 
-def initramfs(work, lab_dir, cfg, modules, suite_dir, log):
-    """Build WORK/initrd.  modules: name -> source path (plain .ko copies)."""
+def initramfs(work, lab_dir, cfg, modules, suite_dir, log, env=None):
+    """Build WORK/initrd.  modules: name -> source path (plain .ko copies);
+    env: the guest's NAME=VALUE settings (default cfg.env)."""
     from . import kmod
     root = os.path.join(work, "initramfs")
     _base(root, lab_dir)
     for name, src in modules.items():
         kmod.copy_module(src, os.path.join(root, "lab", "modules", name + ".ko"))
-    _settings(root, cfg)
+    _settings(root, cfg, cfg.env if env is None else env)
     _suite(root, suite_dir, log)
     out = os.path.join(work, "initrd")
     _cpio(root, out)

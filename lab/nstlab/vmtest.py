@@ -216,7 +216,8 @@ def prepare(run):
     run.t["kernel"] = time.time()
     suite = get_suite(run)
     run.t["suite"] = time.time()
-    initrd = media.initramfs(run.work, LAB_DIR, run.cfg, mods, suite, msg)
+    initrd = media.initramfs(run.work, LAB_DIR, run.cfg, mods, suite, msg,
+                             machines.guest_env(run.emulator, run.cfg.env))
     if machines.is_bochs(run.emulator):
         iso = media.iso(run.work, image, initrd)
         cmd = machines.bochs(run.work, run.out, iso, run.console, run.bochs)

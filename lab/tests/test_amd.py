@@ -167,12 +167,32 @@ class InitVendorSwitch(unittest.TestCase):
         for argv, want in (([], "kvm-intel\n"), (["--cpu", "amd"], "kvm-amd\n")):
             with tempfile.TemporaryDirectory() as root:
                 os.makedirs(os.path.join(root, "lab"))
-                media._settings(root, cli.vmtest_config(argv))
+                media._settings(root, cli.vmtest_config(argv), [])
                 with open(os.path.join(root, "lab", "vendor")) as f:
                     self.assertEqual(f.read(), want)
                 with open(os.path.join(root, "lab", "params")) as f:
                     self.assertEqual(f.read().split("\n")[0],
                                      "npt=1" if argv else "ept=1")
+
+
+class GuestEmulatorName(unittest.TestCase):
+    """NST_EMULATOR tells the suite which emulator's known flaws may excuse a
+    scenario; --env comes after it, so that --env NST_EMULATOR=none wins."""
+
+    def test_each_emulator(self):
+        for emu, name in (("bochs", "bochs-2.7"), ("bochs-3.0", "bochs-3.0"),
+                          ("tcg", "tcg"), ("qemu", "none")):
+            self.assertEqual(machines.guest_env(emu, []), [f"NST_EMULATOR={name}"])
+
+    def test_env_overrides_it(self):
+        cfg = cli.vmtest_config(["--cpu", "amd", "--env", "NST_EMULATOR=none"])
+        env = machines.guest_env("tcg", cfg.env)
+        self.assertEqual(env, ["NST_EMULATOR=tcg", "NST_EMULATOR=none"])
+        with tempfile.TemporaryDirectory() as root:
+            os.makedirs(os.path.join(root, "lab"))
+            media._settings(root, cfg, env)
+            with open(os.path.join(root, "lab", "env")) as f:
+                self.assertEqual(f.read(), "NST_EMULATOR=tcg\nNST_EMULATOR=none\n")
 
 
 class TcgCommand(unittest.TestCase):

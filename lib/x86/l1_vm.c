@@ -3,6 +3,7 @@
 #include <sched.h>
 #include <stdlib.h>
 
+#include "emulator_flaws.h"
 #include "kvm_util.h"
 #include "processor.h"
 #include "self_check.h"
@@ -69,6 +70,7 @@ struct kvm_vcpu *l1_vm_create(void *l1_code, uint64_t pool_pages)
 	sync_global_to_guest(vm, guest_page_pool);
 	sync_global_to_guest(vm, l1_memory);
 	sync_global_to_guest(vm, guest_inverted);
+	sync_global_to_guest(vm, emulator_flaws);
 	return vcpu;
 }
 

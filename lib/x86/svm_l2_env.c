@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* An SVM L2 ready for the agent (see x86/svm_l2_env.h). */
+#include "emulator_flaws.h"
 #include "x86/svm_l2_agent.h"
 #include "x86/svm_l2_env.h"
 
@@ -21,15 +22,15 @@ void svm_l2_env_create(struct svm_l2_env *e, const struct svm_l2_env_setup *s)
 /* Bits 2:1 and 8:5 of a legacy-PAE PDPTE are reserved (APM Vol. 2 chapter 5, the PDPE format). */
 #define PDPTE_RSVD_LOW	0x1e6ull
 
-void svm_skip_on_pdpte_flaw(const struct page_table *pt)
+void svm_assert_pdptes_unchanged(const struct page_table *pt)
 {
 	for (int i = 0; i < 4; i++) {
 		uint64_t pdpte = pae_pdpte(pt, i);
 
-		if (pdpte & PDPTE_RSVD_LOW)
-			GUEST_SKIP("the CPU set reserved bits 0x%lx of PDPTE %d (0x%lx) in "
-				   "L2's walk (an emulator flaw, QEMU TCG)",
-				   (uint64_t)(pdpte & PDPTE_RSVD_LOW), i, pdpte);
+		GUEST_ASSERT_RULE_UNLESS_FLAW(EMULATOR_FLAW_PAE_PDPTE_ACCESSED,
+					      pdpte & PDPTE_RSVD_LOW, 0,
+					      "L2's walk set reserved bits of PDPTE %d (0x%lx)",
+					      i, pdpte);
 	}
 }
 
@@ -37,7 +38,7 @@ void svm_l2_env_start(struct svm_l2_env *e)
 {
 	svm_l2_agent_start(&e->agent, e->svm, e->vmcb);
 	if (e->mode == L2_PAE_MODE && !e->has_npt)
-		svm_skip_on_pdpte_flaw(&e->pt);
+		svm_assert_pdptes_unchanged(&e->pt);
 }
 
 void svm_l2_env_destroy(struct svm_l2_env *e)
