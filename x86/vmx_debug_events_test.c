@@ -58,6 +58,8 @@
 #define ERROR_CODE		0x1234		/* bits 31:16 must be 0 (27.2.1.3) */
 #define NO_VECTOR		0xffffull	/* RBX before any handler ran */
 #define TIMER_LOADED		0xfffffff0u
+/* L2's loop count before its VMCALL in the preemption-timer scenarios. */
+#define TIMER_SPIN		(1u << 20)
 /* L2 writes here to stop at the host, still in guest mode. */
 #define L2_HOST_PORT		0x7e57
 /* Not mapped by L1's page tables: L2's stack there makes event delivery fault. */
@@ -119,7 +121,11 @@ asm(".pushsection .text, \"ax\"\n"
     "l2_idle:\n"
     "	vmcall\n"
     "	ud2\n"
-
+    "l2_spin:\n"
+    "	dec %rcx\n"
+    "	jnz l2_spin\n"
+    "	vmcall\n"
+    "	ud2\n"
     "l2_handler_ud:\n"
     "	movl $" __stringify(UD_VECTOR) ", %ebx\n"
     "	xorl %edx, %edx\n"
@@ -145,7 +151,7 @@ asm(".pushsection .text, \"ax\"\n"
     "	vmcall\n"
     "	ud2\n"
     ".popsection");
-extern char l2_nops[], l2_rdmsr[], l2_idle[];
+extern char l2_nops[], l2_rdmsr[], l2_idle[], l2_spin[];
 extern char l2_step_rdmsr[], l2_step_rdmsr_next[];
 extern char l2_step_out[], l2_step_out_next[], l2_step_vmcall[];
 extern char l2_handler_db[], l2_handler_ud[], l2_handler_gp[], l2_handler_soft[];
@@ -483,25 +489,30 @@ static void l1_idt_vectoring_stack(void)
 
 /*
  * The VMX-preemption timer (26.5.1) counts down from the value VM entry
- * loaded; a VM exit with "save VMX-preemption timer value" stores the
- * current value in the field (28.3.4), which can only be at most the one
- * loaded.  Without that control the field is left as L1 wrote it.  The
- * loaded value is about 2^37 TSC cycles at the slowest rate: L2's
- * immediate VMCALL always comes first.
+ * loaded, by one every 2^X TSC cycles (X = IA32_VMX_MISC bits 4:0, 5 in
+ * KVM's emulation); a VM exit with "save VMX-preemption timer value"
+ * stores the current value in the field (28.3.4).  L2 spins for 2^20
+ * iterations before its VMCALL: at least 2^19 TSC cycles on any CPU, so
+ * the saved value must be below the loaded one, however loaded the host.
+ * Without that control the field is left as L1 wrote it, although the
+ * timer moved.  The loaded value is about 2^37 TSC cycles at that rate:
+ * L2's VMCALL always comes first.
  */
 static void preemption_timer(bool save)
 {
 	struct l1_vmx *vmx = vmx_enable();
 	struct l2_vmcs *v = l2_vmcs_create(vmx, &(struct l2_setup){
-		.mode = L2_LONG_MODE, .entry = l2_idle,
+		.mode = L2_LONG_MODE, .entry = l2_spin,
 		.exit = save ? VM_EXIT_SAVE_VMX_PREEMPTION_TIMER : 0 });
 	uint64_t value;
 
+	v->regs.rcx = TIMER_SPIN;
 	l2_vmcs_timer_start(v, TIMER_LOADED);
 	vmx_assert_exit(vmx_run(vmx, v), EXIT_REASON_VMCALL);
+	GUEST_ASSERT_EQ(v->regs.rcx, 0);
 	value = vmcs_read(VMX_PREEMPTION_TIMER_VALUE);
 	if (save)
-		GUEST_ASSERT_RULE(value <= TIMER_LOADED, true, false);
+		GUEST_ASSERT_RULE(value < TIMER_LOADED, true, false);
 	else
 		GUEST_ASSERT_RULE(value, TIMER_LOADED, 0);
 	vmx_disable(vmx);
