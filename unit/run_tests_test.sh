@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Unit tests of run_tests.sh with fake tests: KTAP nesting, counts, exit
-# codes (plain and --bisect), timeouts, patterns, the test list, scenario
+# Unit tests of run_tests.sh with fake tests (shell scripts, and
+# unit/plain_main_fake.c on kselftest.h): KTAP nesting, counts, exit codes
+# (plain and --bisect), timeouts, patterns, the test list, scenario
 # selection after -- and option handling.
 # Prints KTAP; exits 0 when every case passed.
 
@@ -87,7 +88,7 @@ go() {
 }
 
 echo "KTAP version 1"
-echo "1..32"
+echo "1..33"
 
 new_suite mixed
 fake a_pass 0 "KTAP version 1" "1..2" "ok 1 x" "ok 2 y" \
@@ -324,6 +325,29 @@ go --bisect 'p_skip*'
 [ $r1 = 0 ] && [ "$(echo "$o1" | tail -n 1)" = "1 passed, 0 failed, 0 skipped" ] &&
 	[ $rc = 125 ] && [ "$(echo "$out" | tail -n 1)" = "0 passed, 0 failed, 2 skipped" ]
 check "bisect_counts_a_plain_pass_as_good" $?
+
+# The same with kselftest.h's own output: unit/plain_main_fake.c, built by
+# "make unit", ends as the end of its name says.
+plain=${OUTPUT:-$top/build}/unit/plain_main_fake
+if [ -x "$plain" ]; then
+	new_suite kselftest
+	for t in kst_pass kst_skip kst_fail; do
+		ln -s "$plain" "$suite/x86/$t"
+		echo "x86/$t" >> "$suite/kvm-nested-tests.list"
+	done
+	fake k_ktap 0 "KTAP version 1" "1..2" "ok 1 x" "ok 2 y # SKIP z"
+	go
+	echo "$out" | grep -q '^ok 1 kst_pass$' &&
+		echo "$out" | grep -q '^    1\.\.0 # SKIP - Requirement not met: a fake requirement$' &&
+		echo "$out" | grep -q '^ok 2 kst_skip # SKIP Requirement not met: a fake requirement$' &&
+		echo "$out" | grep -q '^    Bail out! a fake failure$' &&
+		echo "$out" | grep -q '^not ok 3 kst_fail # exit code 1 ' &&
+		[ "$(echo "$out" | tail -n 1)" = "2 passed, 1 failed, 2 skipped" ] && [ $rc = 1 ]
+	check "kselftest_plain_main_counts_by_exit_code" $?
+else
+	n=$((n + 1))
+	echo "ok $n kselftest_plain_main_counts_by_exit_code # SKIP no unit/plain_main_fake (make unit builds it)"
+fi
 
 # A test with result lines is counted by them, its exit adding nothing but
 # a failure when it died (or timed out) without reporting one.
