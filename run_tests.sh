@@ -280,7 +280,9 @@ for t in $tests; do
 	case "$rc" in
 	0) echo "ok $i $t" ;;
 	4)
-		reason=$(sed -n 's/^1\.\.0 # SKIP \(- \)\{0,1\}\(.*\)$/\2/p; s/^ok [0-9]* .* # SKIP \(.*\)$/\1/p' \
+		# kselftest's ksft_exit_skip() after a plan prints a result
+		# without a name: "ok N # SKIP reason".
+		reason=$(sed -n 's/^1\.\.0 # SKIP \(- \)\{0,1\}\(.*\)$/\2/p; s/^ok [0-9]*\( .*\)\{0,1\} # SKIP \(.*\)$/\2/p' \
 			"$out" | head -n 1)
 		echo "ok $i $t # SKIP ${reason:-skipped}" ;;
 	124|137)

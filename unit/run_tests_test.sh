@@ -88,7 +88,7 @@ go() {
 }
 
 echo "KTAP version 1"
-echo "1..33"
+echo "1..34"
 
 new_suite mixed
 fake a_pass 0 "KTAP version 1" "1..2" "ok 1 x" "ok 2 y" \
@@ -362,6 +362,9 @@ echo x86/r_hangs >> "$suite/kvm-nested-tests.list"
 go
 [ "$(echo "$out" | tail -n 1)" = "5 passed, 3 failed, 1 skipped" ] && [ $rc = 1 ]
 check "test_with_results_counts_them_and_a_bad_exit" $?
+
+echo "$out" | grep -q '^ok 3 r_skips # SKIP r$'
+check "skip_reason_of_a_result_without_a_name" $?
 
 # A harness test on the KVM selftests library: the library prints its
 # random seed first, also with -l.
