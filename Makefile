@@ -94,7 +94,8 @@ BUILT = $(TEST_GEN_PROGS) $(TEST_LIST) \
 	$(foreach t,$(L1_32_TESTS),$(OUTPUT)/x86/$(t).l1_32.elf $(OUTPUT)/x86/$(t).l1_32.bin \
 		$(OUTPUT)/x86/$(t).l1_32_image.o $(OUTPUT)/l1_32/x86/$(t).l1_32.o \
 		$(OUTPUT)/l1_32/x86/$(t).l1_32.d) \
-	$(UNIT_BINS) $(UNIT_OBJS) $(UNIT_OBJS:.o=.d) $(UNIT_FAKES) $(UNIT_TABLE) \
+	$(UNIT_BINS) $(UNIT_OBJS) $(UNIT_OBJS:.o=.d) $(UNIT_FAKES) $(UNIT_PLAIN_FAKE) \
+	$(UNIT_TABLE) \
 	$(if $(filter file,$(origin INSTALL_PATH)),$(INSTALLED))
 
 clean:
@@ -225,6 +226,14 @@ $(UNIT_FAKES): $(OUTPUT)/unit/%: $(UP_OUT)/unit/%.o $(UP_EXT_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(UP_LDFLAGS) -o $@ $^ $(UP_LDLIBS)
 
+# unit/run_tests_test.sh runs this test with a plain main() on kselftest.h
+# alone, as many upstream KVM selftests are.
+UNIT_PLAIN_FAKE := $(OUTPUT)/unit/plain_main_fake
+UNIT_OBJS += $(UNIT_PLAIN_FAKE).o
+
+$(UNIT_PLAIN_FAKE): $(UNIT_PLAIN_FAKE).o
+	$(CC) -o $@ $^
+
 -include $(patsubst $(OUTPUT)/unit/%,$(UP_OUT)/unit/%.d,$(UNIT_FAKES)) $(UNIT_OBJS:.o=.d)
 
 # unit/known_failures_test.sh reads the suite's known failures through this.
@@ -233,7 +242,7 @@ $(UNIT_TABLE): unit/known_failures_table.c lib/known_failures.c include/known_fa
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Iinclude -o $@ $(filter %.c,$^)
 
-unit: $(UNIT_BINS) $(UNIT_FAKES) $(UNIT_TABLE) all
+unit: $(UNIT_BINS) $(UNIT_FAKES) $(UNIT_PLAIN_FAKE) $(UNIT_TABLE) all
 	OUTPUT=$(OUTPUT) unit/run.sh $(UNIT_BINS)
 
 # The lab's kernel: 6.1, 6.12, newest (Debian unstable/experimental) or a

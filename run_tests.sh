@@ -3,7 +3,9 @@
 #
 # Runs the suite's test binaries, each under a timeout, and prints one KTAP
 # stream: each test's own KTAP nested (indented) under its result line.
-# The last line counts scenarios: "N passed, N failed, N skipped".
+# The last line counts scenarios: "N passed, N failed, N skipped", from
+# each test's own result lines; a test that prints none (a plain main())
+# counts as one result by its exit code, as in kselftest's runner.
 # POSIX sh: it also runs under busybox in the emulated lab.
 #
 # The tests are the names in kvm-nested-tests.list, which the build and
@@ -27,6 +29,9 @@ Runs the built tests (all, or those whose name matches a pattern).
 Arguments after -- go to every test (e.g. -- -s 'pattern'); a test that they
 leave without a scenario (its '-l' lists none) is not run.
 The tests get the per-test timeout in NST_TEST_TIMEOUT (seconds).
+The closing line "N passed, N failed, N skipped" counts the scenarios, each
+test's own "ok"/"not ok" lines; a test that prints none counts as one by its
+exit code: 0 passed, 4 skipped, other (or a timeout) failed.
 Exit: 0 nothing failed, 1 a test failed or timed out, 2 bad usage.
 USAGE
 }
@@ -251,13 +256,22 @@ for t in $tests; do
 	rc=$(cat "$tmp/rc")
 	secs=$(( $(date +%s) - start ))
 
+	t_ok=$(count '^ok [0-9]')
 	t_fail=$(count '^not ok [0-9]')
 	t_skip=$(count '^ok [0-9].* # SKIP')
 	t_xfail=$(count '^ok [0-9].* # XFAIL')
-	passed=$((passed + $(count '^ok [0-9]') - t_skip - t_xfail))
-	# A test that skips as a whole before its plan (kselftest's
-	# ksft_exit_skip(), e.g. the KVM selftests' TEST_REQUIRE()) counts as one.
-	[ "$t_skip" -eq 0 ] && [ "$rc" = 4 ] && t_skip=$(count '^1\.\.0 # SKIP')
+	passed=$((passed + t_ok - t_skip - t_xfail))
+	# A test without result lines of its own is one result, by its exit
+	# code as in kselftest's runner: a plain main() (as many upstream KVM
+	# selftests have) that exits 0 is a pass, one that skips as a whole
+	# before its plan (kselftest's ksft_exit_skip(), e.g. the KVM
+	# selftests' TEST_REQUIRE()) a skip, any other exit a failure (below).
+	if [ $((t_ok + t_fail)) -eq 0 ]; then
+		case "$rc" in
+		0) passed=$((passed + 1)) ;;
+		4) t_skip=1 ;;
+		esac
+	fi
 	failed=$((failed + t_fail))
 	skipped=$((skipped + t_skip))
 	xfail=$((xfail + t_xfail))
@@ -266,7 +280,9 @@ for t in $tests; do
 	case "$rc" in
 	0) echo "ok $i $t" ;;
 	4)
-		reason=$(sed -n 's/^1\.\.0 # SKIP \(- \)\{0,1\}\(.*\)$/\2/p; s/^ok [0-9]* .* # SKIP \(.*\)$/\1/p' \
+		# kselftest's ksft_exit_skip() after a plan prints a result
+		# without a name: "ok N # SKIP reason".
+		reason=$(sed -n 's/^1\.\.0 # SKIP \(- \)\{0,1\}\(.*\)$/\2/p; s/^ok [0-9]*\( .*\)\{0,1\} # SKIP \(.*\)$/\2/p' \
 			"$out" | head -n 1)
 		echo "ok $i $t # SKIP ${reason:-skipped}" ;;
 	124|137)
@@ -274,7 +290,8 @@ for t in $tests; do
 		failed=$((failed + 1)) ;;
 	*)
 		echo "not ok $i $t # exit code $rc after $secs s"
-		# A test that died without reporting a failure still counts as one.
+		# A test that died without reporting a failure (or without any
+		# result) still counts as one.
 		[ "$t_fail" -gt 0 ] || failed=$((failed + 1)) ;;
 	esac
 done

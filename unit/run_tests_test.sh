@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Unit tests of run_tests.sh with fake tests: KTAP nesting, counts, exit
-# codes (plain and --bisect), timeouts, patterns, the test list, scenario
+# Unit tests of run_tests.sh with fake tests (shell scripts, and
+# unit/plain_main_fake.c on kselftest.h): KTAP nesting, counts, exit codes
+# (plain and --bisect), timeouts, patterns, the test list, scenario
 # selection after -- and option handling.
 # Prints KTAP; exits 0 when every case passed.
 
@@ -87,7 +88,7 @@ go() {
 }
 
 echo "KTAP version 1"
-echo "1..29"
+echo "1..34"
 
 new_suite mixed
 fake a_pass 0 "KTAP version 1" "1..2" "ok 1 x" "ok 2 y" \
@@ -294,6 +295,76 @@ go
 echo "$out" | grep -q '^ok 1 s_req # SKIP Requirement not met: kvm_cpu_has(X86_FEATURE_VMX)$' &&
 	[ "$(echo "$out" | tail -n 1)" = "1 passed, 0 failed, 1 skipped" ] && [ $rc = 0 ]
 check "whole_test_skip_counts_one_with_its_reason" $?
+
+# A test without result lines of its own (a plain main(), as many upstream
+# KVM selftests have) is one result by its exit code, as in kselftest's
+# runner: 0 a pass, 4 a skip (with or without kselftest's "1..0 # SKIP"),
+# any other exit or a timeout a failure.
+new_suite plain 1
+fake p_pass 0
+fake p_seed 0 "Random seed: 0x1"
+fake p_skip 4 "Random seed: 0x1" "1..0 # SKIP - Requirement not met: kvm_cpu_has(X86_FEATURE_VMX)"
+fake p_skip_quiet 4
+fake p_fail 1
+{ echo '#!/bin/sh'; echo 'sleep 20'; } > "$suite/x86/p_hang"
+chmod +x "$suite/x86/p_hang"
+echo x86/p_hang >> "$suite/kvm-nested-tests.list"
+fake k_ktap 0 "KTAP version 1" "1..2" "ok 1 x" "ok 2 y # SKIP z"
+go
+echo "$out" | grep -q '^ok 1 p_pass$' && echo "$out" | grep -q '^ok 2 p_seed$' &&
+	echo "$out" | grep -q '^ok 3 p_skip # SKIP Requirement not met: kvm_cpu_has(X86_FEATURE_VMX)$' &&
+	echo "$out" | grep -q '^ok 4 p_skip_quiet # SKIP skipped$' &&
+	echo "$out" | grep -q '^not ok 5 p_fail # exit code 1 ' &&
+	echo "$out" | grep -q '^not ok 6 p_hang # TIMEOUT 1 seconds$' &&
+	[ "$(echo "$out" | tail -n 1)" = "3 passed, 2 failed, 3 skipped" ] && [ $rc = 1 ]
+check "test_without_results_counts_by_exit_code" $?
+
+go --bisect 'p_pass'
+r1=$rc o1=$out
+go --bisect 'p_skip*'
+[ $r1 = 0 ] && [ "$(echo "$o1" | tail -n 1)" = "1 passed, 0 failed, 0 skipped" ] &&
+	[ $rc = 125 ] && [ "$(echo "$out" | tail -n 1)" = "0 passed, 0 failed, 2 skipped" ]
+check "bisect_counts_a_plain_pass_as_good" $?
+
+# The same with kselftest.h's own output: unit/plain_main_fake.c, built by
+# "make unit", ends as the end of its name says.
+plain=${OUTPUT:-$top/build}/unit/plain_main_fake
+if [ -x "$plain" ]; then
+	new_suite kselftest
+	for t in kst_pass kst_skip kst_fail; do
+		ln -s "$plain" "$suite/x86/$t"
+		echo "x86/$t" >> "$suite/kvm-nested-tests.list"
+	done
+	fake k_ktap 0 "KTAP version 1" "1..2" "ok 1 x" "ok 2 y # SKIP z"
+	go
+	echo "$out" | grep -q '^ok 1 kst_pass$' &&
+		echo "$out" | grep -q '^    1\.\.0 # SKIP - Requirement not met: a fake requirement$' &&
+		echo "$out" | grep -q '^ok 2 kst_skip # SKIP Requirement not met: a fake requirement$' &&
+		echo "$out" | grep -q '^    Bail out! a fake failure$' &&
+		echo "$out" | grep -q '^not ok 3 kst_fail # exit code 1 ' &&
+		[ "$(echo "$out" | tail -n 1)" = "2 passed, 1 failed, 2 skipped" ] && [ $rc = 1 ]
+	check "kselftest_plain_main_counts_by_exit_code" $?
+else
+	n=$((n + 1))
+	echo "ok $n kselftest_plain_main_counts_by_exit_code # SKIP no unit/plain_main_fake (make unit builds it)"
+fi
+
+# A test with result lines is counted by them, its exit adding nothing but
+# a failure when it died (or timed out) without reporting one.
+new_suite results_and_exit 1
+fake r_dies 1 "KTAP version 1" "1..3" "ok 1 a" "ok 2 b"
+fake r_fails 1 "KTAP version 1" "1..2" "ok 1 a" "not ok 2 b"
+fake r_skips 4 "1..1" "ok 1 # SKIP r"
+fake r_passes 0 "KTAP version 1" "1..1" "ok 1 a"
+{ echo '#!/bin/sh'; echo 'echo "ok 1 a"'; echo 'sleep 20'; } > "$suite/x86/r_hangs"
+chmod +x "$suite/x86/r_hangs"
+echo x86/r_hangs >> "$suite/kvm-nested-tests.list"
+go
+[ "$(echo "$out" | tail -n 1)" = "5 passed, 3 failed, 1 skipped" ] && [ $rc = 1 ]
+check "test_with_results_counts_them_and_a_bad_exit" $?
+
+echo "$out" | grep -q '^ok 3 r_skips # SKIP r$'
+check "skip_reason_of_a_result_without_a_name" $?
 
 # A harness test on the KVM selftests library: the library prints its
 # random seed first, also with -l.
