@@ -265,8 +265,10 @@ lab-selftest:
 
 # A real bisection: a made-up regression in Debian's linux-source-6.1, found
 # by git bisect run lab/bisect-step in modules mode.  It runs the package
-# resolution against today's archive, a cold module build and four lab steps,
-# so that a bisection broken by an archive update is seen on the next change.
+# resolution against the archive, a cold module build and four lab steps.
+# The source is the version lab/pinned-kernels pins as "rehearsal" (the
+# nearest newer 6.1 one, saying so, when the archive has dropped it);
+# make check-newest rehearses on the lab kernel's version in today's archive.
 lab-rehearsal:
 	lab/bisect-rehearsal
 
@@ -280,15 +282,44 @@ lab-rehearsal:
 # The first Intel lane runs in CHECK_LANE1_EMULATOR (Bochs 3.0, built into
 # the lab cache on first use: it has the monitor trap flag), the other Intel
 # runs in the default emulator (Debian's Bochs 2.7).
+#
+# Pinned: make check runs exact Debian versions, written in one place,
+# lab/pinned-kernels (read by lab/kernel-pins, lab/check-lanes --pinned and
+# lab/bisect-rehearsal): each name of CHECK_KERNELS is a pin there (6.1,
+# newest), and the rehearsal's linux-source-6.1 is the pin "rehearsal".  So
+# results change only with a change of the repository.  A pin the archive
+# has dropped runs the nearest newer version of its series (VERSION.PATCHLEVEL:
+# 6.1.x stays 6.1.x, 7.3 stays 7.3), never another series, and check-pins's
+# first line says so, naming both versions: update the pin then.  No newer
+# version of the series: kernel-pins exits 3 and make check stops.
+# check-pins runs first, so that its lines are the first about kernels.
+#
+# make check-newest: the same checks on what the archive has today (6.1 and
+# newest resolved at the run, the rehearsal on the lab kernel's version),
+# after a line per pin saying the archive's newest version and whether it is
+# newer than the pin ("check-newest: newest: newest is V, pinned is P:
+# newer").  lab/kernel-pins --newest prints those lines alone.
 CHECK_KERNELS ?= 6.1 newest
 CHECK_LANE1_EMULATOR ?= bochs-3.0
 CHECK_CPUS ?= intel amd
 CHECK_TOTAL ?= $(or $(LAB_OUT),lab/out)/check-total
-check: unit lab-unit lab-selftest lab-rehearsal
+check-pins:
+	lab/kernel-pins $(CHECK_KERNELS) rehearsal >/dev/null
+
+check: check-pins unit lab-unit lab-selftest lab-rehearsal
+	LANE1_EMULATOR=$(CHECK_LANE1_EMULATOR) \
+		lab/check-lanes --pinned $(CHECK_TOTAL) "$(CHECK_KERNELS)" "$(CHECK_CPUS)" $(VMTEST_ARGS)
+
+check-newest-pins:
+	lab/kernel-pins --newest $(CHECK_KERNELS) rehearsal
+
+check-newest: check-newest-pins unit lab-unit lab-selftest
+	lab/bisect-rehearsal --source newest
 	LANE1_EMULATOR=$(CHECK_LANE1_EMULATOR) \
 		lab/check-lanes $(CHECK_TOTAL) "$(CHECK_KERNELS)" "$(CHECK_CPUS)" $(VMTEST_ARGS)
 
-.PHONY: unit vmtest lab-unit lab-selftest lab-rehearsal check
+.PHONY: unit vmtest lab-unit lab-selftest lab-rehearsal check-pins check check-newest-pins \
+	check-newest
 .SECONDARY:
 
 -include $(L1_32_LIB_OBJS:.o=.d)

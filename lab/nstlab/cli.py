@@ -600,6 +600,7 @@ REHEARSAL_OPTIONS = {
     "--suite": ("suite", "value"),
     "--dir": ("dir", "value"),
     "--history": ("history", "value"),
+    "--source": ("source", "value"),
     "-h": ("help", "help"),
     "--help": ("help", "help"),
 }
@@ -616,12 +617,17 @@ Usage: bisect-rehearsal [options] [-- BISECT-STEP-OPTIONS...]
 Bisect a regression in Debian's linux-source with lab/bisect-step and check
 that exactly the breaking commit is found.
 
-  --history NAME  vmxon (default): the lab kernel's source (6.1) with a made-up
+  --history NAME  vmxon (default): Debian's 6.1 source with a made-up
                   regression (VMXON's CR4.VMXE check dropped) and a commit
                   that does not compile, which must be skipped;
                   pdptr: the newest source (7.x) with a real posted patch,
                   "KVM: nVMX: remove unnecessary code in prepare_vmcs02",
                   which breaks the PDPTEs of a PAE L2 under nested EPT
+  --source WHICH  vmxon's linux-source-6.1: pinned (default), the version
+                  lab/pinned-kernels pins as "rehearsal" (the nearest newer
+                  6.1 one, saying so, when the archive no longer has it), or
+                  newest, the lab kernel's version in today's archive;
+                  pdptr: newest only
   --mode MODE     modules (default) or kernel: bisect-step's build mode
   --fresh         remove bisect-step's state first (a cold build)
   --suite DIR     an installed suite (default: this repository's HEAD, built
@@ -642,6 +648,7 @@ class RehearsalConfig:
     dir: str
     step_args: list
     history: str = "vmxon"
+    source: str = "pinned"
 
 
 def rehearsal_config(argv, default_dir):
@@ -655,11 +662,17 @@ def rehearsal_config(argv, default_dir):
     history = o.get("history", "vmxon")
     if history not in REHEARSAL_STEP_ARGS:
         raise UsageError(f"--history must be one of {', '.join(REHEARSAL_STEP_ARGS)}")
+    source = o.get("source", "pinned" if history == "vmxon" else "newest")
+    if source not in ("pinned", "newest"):
+        raise UsageError("--source must be pinned or newest")
+    if history != "vmxon" and source == "pinned":
+        raise UsageError(f"--history {history} has no pin: it bisects Debian's newest source")
     suite = o.get("suite")
     if suite is not None and not os.path.isdir(suite):
         raise UsageError(f"suite folder not found: {suite}")
     return RehearsalConfig(
         mode=mode, fresh=bool(o.get("fresh")), suite=suite and os.path.abspath(suite),
+        source=source,
         dir=o.get("dir", default_dir if history == "vmxon" else
                   os.path.join(default_dir, history)),
         step_args=p.rest or REHEARSAL_STEP_ARGS[history], history=history)

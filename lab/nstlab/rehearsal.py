@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """bisect-rehearsal: show that "git bisect run lab/bisect-step" finds a nested
-VMX regression.  It makes a git repository from Debian's linux-source (the
-lab kernel's version, or the nearest the archive still has), adds a known
-history on top and bisects it:
+VMX regression.  It makes a git repository from Debian's linux-source-6.1
+(the version lab/pinned-kernels pins as "rehearsal", or the nearest newer 6.1
+one when the archive no longer has it; with --source newest, the lab
+kernel's version or the nearest the archive still has), adds a known history
+on top and bisects it:
 
   c1  harmless: a documentation line
   c2  harmless: a comment in vmx/nested.c (rebuilds nested.o)
@@ -35,7 +37,7 @@ import subprocess
 import sys
 import time
 
-from . import cli, deps, kernels
+from . import cli, deps, kernels, pins
 from .errors import LabError, UsageError, Interrupted, install_signal_handlers
 
 LAB_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -251,14 +253,26 @@ def checks(log, bisect_log, found, commits, mode, history):
     return failed, len(results)
 
 
-def source_of(history, cache):
-    """The apt to fetch the source with, and the kernel version whose source
-    it is: the lab kernel's (vmxon), or Debian's newest (pdptr)."""
+def source_of(history, source, cache):
+    """The apt to fetch the source with, and the version of the source: the
+    one lab/pinned-kernels pins as "rehearsal" (vmxon, --source pinned: make
+    check), else the kernel version whose source it is: the lab kernel's
+    (vmxon), or Debian's newest (pdptr)."""
     if history == "pdptr":
         kernel = kernels.fetch_kernel_version(cache, "newest", msg)
         return kernels.apt_for(cache, kernels.TRACKS["newest"][0], msg), kernel.version
+    if source == "pinned":
+        version = pins.pinned_version(cache, pins.SOURCE_PIN, msg)
+        return kernels.apt_for(cache, source_archive(version), msg), version
     apt = kernels.Apt(os.path.join(cache, "apt"), log=msg) if deps.is_debian() else None
     return apt, kernels.lab_kernel_package(apt, cache, msg)[1]
+
+
+def source_archive(version):
+    """The archive whose linux-source has VERSION's series: the stable one
+    for Debian 12's 6.1 and 6.12, else unstable/experimental."""
+    stable = [t for t, (archive, _) in kernels.TRACKS.items() if archive == "stable"]
+    return "stable" if kernels.major_minor(version) in stable else "sid"
 
 
 def rehearse(cfg):
@@ -271,7 +285,7 @@ def rehearse(cfg):
     except OSError:
         raise Failed(f"another rehearsal is using {cfg.dir}")
     cache = os.environ.get("LAB_CACHE", os.path.join(LAB_DIR, "cache"))
-    apt, kversion = source_of(cfg.history, cache)
+    apt, kversion = source_of(cfg.history, cfg.source, cache)
     tarball, version = kernels.fetch_source(apt, cfg.dir, kversion, msg)
     src_pkg = f"linux-source-{kernels.major_minor(version)}"
     tree = os.path.join(cfg.dir, "linux")
@@ -308,6 +322,10 @@ def main(argv):
         sys.stderr.write(cli.REHEARSAL_USAGE)
         msg(f"error: {e}")
         return 2
+    except pins.PinError as e:
+        # As make check's kernel-pins: no version of the pin's series.
+        msg(f"error: {e}")
+        return e.code
     except (UsageError, Failed, LabError) as e:
         msg(f"error: {e}")
         return 2

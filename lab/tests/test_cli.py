@@ -189,6 +189,16 @@ class Rehearsal(unittest.TestCase):
         with self.assertRaises(UsageError):
             cli.rehearsal_config(["--history", "latest"], "/d")
 
+    def test_source(self):
+        # vmxon (make lab-rehearsal) bisects the pinned linux-source-6.1;
+        # pdptr has no pin.
+        self.assertEqual(cli.rehearsal_config([], "/d").source, "pinned")
+        self.assertEqual(cli.rehearsal_config(["--source", "newest"], "/d").source, "newest")
+        self.assertEqual(cli.rehearsal_config(["--history", "pdptr"], "/d").source, "newest")
+        for argv in (["--source", "today"], ["--history", "pdptr", "--source", "pinned"]):
+            with self.assertRaises(UsageError, msg=argv):
+                cli.rehearsal_config(argv, "/d")
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,12 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """The rehearsals' histories: edits of the source, each of which must change it."""
 
+import contextlib
+import io
 import os
 import tempfile
 import unittest
+from unittest import mock
 
 import helpers  # noqa: F401
-from nstlab import rehearsal
+from nstlab import pins, rehearsal
+from test_pins import MOVED, TODAY
 
 
 class Edit(unittest.TestCase):
@@ -40,6 +44,38 @@ class Edit(unittest.TestCase):
         for name, history in rehearsal.HISTORIES.items():
             self.assertIn("BREAKS", history[2][3], name)
             self.assertEqual(sum("BREAKS" in (h or (0, 0, 0, ""))[3] for h in history), 1)
+
+
+class Source(unittest.TestCase):
+    """make lab-rehearsal's linux-source-6.1: the pin of lab/pinned-kernels,
+    with make check's fallback rule."""
+
+    def source_of(self, archive):
+        err = io.StringIO()
+        # The pin of these tests, whatever lab/pinned-kernels holds.
+        with mock.patch.object(pins, "archive_asks", lambda cache, log: (archive, None)), \
+                mock.patch.object(pins, "read", lambda path=None: {"rehearsal": "6.1.192-3"}), \
+                contextlib.redirect_stderr(err):
+            apt, version = rehearsal.source_of("vmxon", "pinned", "/nonexistent")
+        return apt, version, err.getvalue()
+
+    def test_pinned(self):
+        apt, version, err = self.source_of(TODAY)
+        self.assertEqual((apt.archive, version), ("stable", "6.1.192-3"))
+        self.assertEqual(err, "bisect-rehearsal: rehearsal: linux-source-6.1 6.1.192-3 "
+                         "(pinned, in the archive)\n")
+
+    def test_pin_gone(self):
+        apt, version, err = self.source_of(MOVED)
+        self.assertEqual(version, "6.1.194-1")
+        self.assertTrue(err.startswith("bisect-rehearsal: warning: pinned rehearsal is "
+                                       "linux-source-6.1 6.1.192-3, which has left the archive: "
+                                       "running 6.1.194-1 instead"), err)
+
+    def test_archive_of_the_series(self):
+        self.assertEqual(rehearsal.source_archive("6.1.192-3"), "stable")
+        self.assertEqual(rehearsal.source_archive("6.12.118-1~deb12u1"), "stable")
+        self.assertEqual(rehearsal.source_archive("7.3~rc7-1~exp1"), "sid")
 
 
 if __name__ == "__main__":
