@@ -242,8 +242,19 @@ vmtest: all
 # and apt answers, Debian's python3 and its standard library only), then its
 # command-line checks; vmtest last, so that its total is the closing line CI
 # reads.
+# They run with a TMPDIR of their own, which must be empty when they end,
+# and fail on a ResourceWarning (a file never closed).
 lab-unit:
-	/usr/bin/python3 -B -m unittest discover -s lab/tests -t lab/tests
+	@tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/lab-unit.XXXXXX") || exit 1; \
+	echo "/usr/bin/python3 -B -m unittest discover -s lab/tests -t lab/tests"; \
+	TMPDIR=$$tmp /usr/bin/python3 -B -m unittest discover -s lab/tests -t lab/tests \
+		2>$$tmp.err; rc=$$?; cat $$tmp.err >&2; \
+	left=$$(find "$$tmp" -mindepth 1 -maxdepth 1); \
+	warned=$$(grep -c ResourceWarning "$$tmp.err"); \
+	rm -rf "$$tmp" "$$tmp.err"; \
+	if [ -n "$$left" ]; then echo "lab-unit: the tests left behind in TMPDIR:" $$left >&2; rc=1; fi; \
+	if [ "$$warned" != 0 ]; then echo "lab-unit: a ResourceWarning (see above)" >&2; rc=1; fi; \
+	exit $$rc
 
 lab-selftest:
 	lab/selftest --quick

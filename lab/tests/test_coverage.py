@@ -50,7 +50,8 @@ class Coverage(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             out = os.path.join(d, "coverage.json")
             lines = coverage.report(rec, sources, {1: "ept=1", 2: "ept=0"}, "kvm_intel", out)
-            data = json.load(open(out))
+            with open(out) as f:
+                data = json.load(f)
         text = "\n".join(lines)
         self.assertRegex(text, r"arch/x86/kvm/vmx/nested.c\s+1/2\s+0/2\s+1/2")
         self.assertRegex(text, r"arch/x86/kvm/vmx/vmx.c\s+1/1\s+1/1\s+1/1")
