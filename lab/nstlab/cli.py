@@ -55,7 +55,9 @@ Options:
   --params "P=V ..."   a kvm_intel (kvm_amd) parameter set (repeatable;
                        replaces the defaults); each name must be a parameter
                        of the kvm-intel.ko (kvm-amd.ko) used
-  -t, --test NAME      test name or pattern for run_tests.sh (repeatable)
+  -t, --test NAME      test name or pattern for run_tests.sh (repeatable); the
+                       tests and run_tests.sh arguments are checked with the
+                       suite's run_tests.sh -l on the host before the boot
   --run-args "ARGS"    more run_tests.sh arguments, after the tests; split into
                        words like the shell does (quotes, backslashes), without
                        expansions; repeatable.  Everything after "--" is added

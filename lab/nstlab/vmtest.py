@@ -12,6 +12,7 @@ same way.
 """
 
 import os
+import platform
 import shlex
 import shutil
 import subprocess
@@ -38,9 +39,10 @@ def msg(text):
 class Run:
     """One vmtest run: its configuration and what it made."""
 
-    def __init__(self, cfg, kernel_version=None):
+    def __init__(self, cfg, kernel_version=None, suite=None):
         self.cfg = cfg
         self.kernel_version = kernel_version
+        self.suite = suite      # the installed suite (install_suite), or None
         self.kernel = None      # a kernels.Kernel fetched before the boot
         self.emulator = cfg.emulator
         self.bochs = None       # the machines.Bochs to run
@@ -188,12 +190,9 @@ def check_param_names(run, vendor_ko):
                          f"{', '.join(sorted(known))}")
 
 
-def get_suite(run):
-    """A given folder, or this tree installed with its own Makefile."""
-    if run.cfg.suite:
-        return run.cfg.suite
+def make_install(suite):
+    """This tree's suite, installed with its own Makefile into suite."""
     msg(f"suite: make -C {REPO_DIR} install")
-    suite = os.path.join(run.work, "suite")
     r = subprocess.run(["make", "-C", REPO_DIR, "install", f"INSTALL_PATH={suite}"],
                        stdout=sys.stderr.fileno())
     if r.returncode:
@@ -201,6 +200,81 @@ def get_suite(run):
     if not os.access(os.path.join(suite, "run_tests.sh"), os.X_OK):
         raise LabError(E_LAB, f"make install made no executable run_tests.sh in {suite}")
     return suite
+
+
+def get_suite(run):
+    """The suite main() installed, a given folder, or this tree installed."""
+    if run.suite:
+        return run.suite
+    if run.cfg.suite:
+        return run.cfg.suite
+    return make_install(os.path.join(run.work, "suite"))
+
+
+def install_suite(cfg):
+    """The suite of every boot, before any kernel is fetched: --suite's
+    folder, or this tree installed once into a temporary folder.  Returns
+    (suite, the temporary folder to remove or None)."""
+    if cfg.suite:
+        return cfg.suite, None
+    deps.check([deps.MAKE], msg)
+    tmp = tempfile.mkdtemp(prefix="vmtest-suite.", dir=os.environ.get("TMPDIR", "/tmp"))
+    try:
+        return make_install(os.path.join(tmp, "suite")), tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+# The suite's list of tests (the Makefile writes it): a suite without it
+# (lab/selftest's stand-ins) is not the real one, whose run_tests.sh only
+# lists with -l; it is never run on the host.
+TEST_LIST = "kvm-nested-tests.list"
+# A listing runs each selected test with its arguments after -- and -l.
+LIST_TIMEOUT = 120
+
+
+def run_tests_refusal(suite, tests, run_args, log=msg):
+    """What the suite's run_tests.sh says against the tests and arguments
+    the guest would give it (a test name or pattern that matches no test, an
+    unknown option, arguments after -- that no test takes), from a listing
+    run on the host: `run_tests.sh -l TESTS... RUN-ARGS...` goes through the
+    same checks as the run and exits 2 on them.  None when it accepts them or
+    when the host cannot tell."""
+    script = os.path.join(suite, "run_tests.sh")
+    if not os.path.isfile(os.path.join(suite, TEST_LIST)):
+        return None
+    # The tests are x86-64 programs, run with -l when arguments follow --.
+    if platform.machine() != "x86_64":
+        return None
+    words = run_args[:run_args.index("--")] if "--" in run_args else run_args
+    # -d names a folder of the guest.
+    if any(w in ("-d", "--dir") or w.startswith("--dir=") for w in words):
+        return None
+    env = {k: v for k, v in os.environ.items() if k not in ("OUTPUT", "NST_TEST_TIMEOUT")}
+    try:
+        r = subprocess.run([script, "-l", *tests, *run_args], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           errors="replace", env=env, timeout=LIST_TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        log(f"warning: cannot check the tests and arguments with {script} -l ({e})")
+        return None
+    if r.returncode == 0:
+        return None
+    lines = [l for l in r.stderr.splitlines() if l.strip()]
+    if r.returncode != 2 or not lines:
+        log(f"warning: {script} -l exited {r.returncode}; the tests and arguments are "
+            "not checked before the boot")
+        return None
+    return lines[0][len(script) + 2:] if lines[0].startswith(script + ": ") else lines[0]
+
+
+def check_run_tests_args(cfg, suite):
+    """Refuse before any boot (exit 2) what run_tests.sh would refuse in the
+    guest."""
+    why = run_tests_refusal(suite, cfg.tests, cfg.run_args)
+    if why:
+        raise UsageError(f"run_tests.sh would refuse this run (its -l on the host): {why}")
 
 
 def prepare(run):
@@ -385,10 +459,10 @@ def counts_of(run):
     return con.sets
 
 
-def boot_one(cfg, want, kernel):
+def boot_one(cfg, want, kernel, suite=None):
     """One boot; returns (run, code).  kernel: a Kernel, None (the default
     or --kernel) or the LabError that kept it from being fetched."""
-    run = Run(cfg, want)
+    run = Run(cfg, want, suite)
     try:
         if isinstance(kernel, LabError):
             run.accepted = True
@@ -468,12 +542,15 @@ def main(argv):
     bisect = cli.wants_bisect(argv)
     install_signal_handlers()
     runs, codes = [], []
+    cfg, suite_tmp = None, None
     try:
         cfg = cli.vmtest_config(argv)
         if cfg is None:
             sys.stdout.write(cli.VMTEST_USAGE)
             return 0
         cache = os.environ.get("LAB_CACHE", os.path.join(LAB_DIR, "cache"))
+        suite, suite_tmp = install_suite(cfg)
+        check_run_tests_args(cfg, suite)
         if cfg.kernel_tree:
             choice = tree_kernel(cfg, cache)
         elif cfg.kernel_versions:
@@ -484,7 +561,7 @@ def main(argv):
             if want is not None:
                 name = kernel.release if isinstance(kernel, kernels.Kernel) else "not fetched"
                 msg(f"==== kernel {want} ({name}) ====")
-            run, code = boot_one(cfg, want, kernel)
+            run, code = boot_one(cfg, want, kernel, suite)
             label = want if want is not None else "default"
             if run.kver:
                 label = f"{label} ({run.kver.split()[0]})" if want else run.kver
@@ -506,5 +583,10 @@ def main(argv):
     except Interrupted as e:
         msg("interrupted" if e.code == 130 else "terminated")
         return e.code
+    finally:
+        if suite_tmp and cfg.keep:
+            msg(f"kept {suite_tmp}")
+        elif suite_tmp:
+            shutil.rmtree(suite_tmp, ignore_errors=True)
     closing(runs, cfg.total_file)
     return results.bisect_exit(code, bisect)
