@@ -57,6 +57,7 @@ class Run:
         self.accepted = False
         self.con = None
         self.emu = None
+        self.debug_kos = None   # --coverage: the .ko files with debug info
 
     def cleanup(self):
         if self.emu is not None:
@@ -150,7 +151,8 @@ def get_kernel(run):
     k = run.kernel
     if k is None:
         apt = kernels.Apt(os.path.join(run.cache, "apt"), log=msg) if deps.is_debian() else None
-        k = kernels.fetch_kernel(apt, run.cache, msg)
+        # --coverage takes the debug info of this package's -dbg.
+        k = run.kernel = kernels.fetch_kernel(apt, run.cache, msg)
     run.kver = f"{k.release} ({k.package} {k.version})"
     return k.image, k.moddir
 
@@ -284,6 +286,10 @@ def prepare(run):
     image, pkg_moddir = get_kernel(run)
     mods = collect_modules(run, pkg_moddir)
     check_param_names(run, mods[run.cfg.cpu.module])
+    # Without the debug info the run's coverage cannot be mapped to source
+    # files: said (exit 3) before the boot, not after the whole suite ran.
+    if run.cfg.coverage:
+        run.debug_kos = debug_kos(run)
     # Only a run that got this far takes a place among the kept logs.
     make_out_dir(run)
     run.console = os.path.join(run.out, "console.log")
@@ -366,7 +372,9 @@ def finish(run, emu_rc):
 
 def debug_kos(run):
     """The .ko files whose debug info maps functions to source files:
-    --modules' own, else those of the kernel's -dbg package."""
+    --modules' own, else those of the kernel's -dbg package (fetched into
+    the cache).  LabError (exit 3) when there are none; prepare() asks
+    before the boot."""
     cfg = run.cfg
     names = ("kvm", cfg.cpu.module)
     if cfg.modules:
@@ -393,7 +401,7 @@ def coverage_report(run):
     rec = coverage.parse(run.con.lines)
     if not rec.hits:
         raise LabError(E_LAB, f"coverage: nothing recorded ({rec.why or 'no set ran'})")
-    sources = coverage.source_map(debug_kos(run))
+    sources = coverage.source_map(run.debug_kos or debug_kos(run))
     labels = {i + 1: p or "(none)" for i, p in enumerate(run.cfg.param_sets)}
     return coverage.report(rec, sources, labels, run.cfg.cpu.modname,
                            os.path.join(run.out, "coverage.json"))
