@@ -87,8 +87,10 @@ install: all
 
 # OUTPUT may be a folder of the user's: remove the files the build makes
 # there, then each of its folders that is left empty, deepest first (a
-# reverse sort puts a folder after everything below it).  The default
-# build/ is the project's own and goes as a whole.
+# reverse sort puts a folder after everything below it): the folders of
+# those files and every folder between them and OUTPUT (l1_32/up holds
+# only the folder lib/).  The default build/ is the project's own and goes
+# as a whole.  unit/clean_test.sh checks it on the folders of a real build.
 BUILT = $(TEST_GEN_PROGS) $(TEST_LIST) \
 	$(L1_32_LIB_OBJS) $(L1_32_LIB_OBJS:.o=.d) $(L1_32_VMX_DEFS) $(L1_32_LDS) \
 	$(foreach t,$(L1_32_TESTS),$(OUTPUT)/x86/$(t).l1_32.elf $(OUTPUT)/x86/$(t).l1_32.bin \
@@ -104,8 +106,13 @@ else
 	@echo "clean: the build's files and emptied folders in $(OUTPUT)"
 	@rm -f $(BUILT)
 	@rm -rf $(UP_OUT)
-	@printf '%s\n' $(sort $(patsubst %/,%,$(dir $(BUILT)))) $(OUTPUT)/l1_32 $(OUTPUT) | \
-		sort -r | while read -r d; do rmdir "$$d" 2>/dev/null; done; true
+	@printf '%s\n' $(sort $(patsubst %/,%,$(dir $(BUILT)))) | \
+		while read -r d; do \
+			while case "$$d" in "$(OUTPUT)"/*) true ;; *) false ;; esac; do \
+				echo "$$d"; d=$${d%/*}; \
+			done; \
+		done | sort -ru | while read -r d; do rmdir "$$d" 2>/dev/null; done; \
+		rmdir "$(OUTPUT)" 2>/dev/null; true
 endif
 
 .PHONY: all run_tests install clean FORCE
