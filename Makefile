@@ -237,12 +237,16 @@ $(UNIT_FAKES): $(OUTPUT)/unit/%: $(UP_OUT)/unit/%.o $(UP_EXT_OBJS)
 unit: $(UNIT_BINS) $(UNIT_FAKES) all
 	OUTPUT=$(OUTPUT) unit/run.sh $(UNIT_BINS)
 
-# The lab's kernel: 6.1, 6.12, newest (Debian unstable/experimental) or a
-# Debian package version.  newest falls back to 6.1, saying why, when it
-# cannot be had.
-KERNEL_VERSION ?= newest
+# The lab's kernel.  Empty (the default): lab/vmtest's own, Debian stable's
+# cloud kernel (6.1), so that make vmtest boots what lab/vmtest boots and
+# VMTEST_ARGS may hold --modules, --kernel, --kernel-tree or
+# --kernel-version, which a --kernel-version given here would refuse or
+# add to.  6.1, 6.12, newest (Debian unstable/experimental) or a Debian
+# package version: that kernel; newest falls back to 6.1, saying why, when
+# it cannot be had.
+KERNEL_VERSION ?=
 vmtest: all
-	lab/vmtest --kernel-version $(KERNEL_VERSION) \
+	lab/vmtest $(if $(KERNEL_VERSION),--kernel-version $(KERNEL_VERSION)) \
 		$(if $(filter newest,$(KERNEL_VERSION)),--kernel-fallback 6.1) $(VMTEST_ARGS)
 
 # The lab's own checks without an emulator: its unit tests (recorded consoles
