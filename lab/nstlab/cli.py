@@ -71,7 +71,8 @@ Options:
                        each set enters (ftrace); print hits/traceable per source
                        file and set, and vmx/nested.c's (svm/nested.c's)
                        functions never entered; needs the kernel's -dbg package
-                       (fetched) or debug info in --modules' .ko files; tests
+                       (fetched before the boot) or debug info in --modules'
+                       .ko files (else exit 3 before the boot); tests
                        run slower: per-test (run_tests.sh -o) and machine
                        (--timeout) limits default to 4 times the usual
   --env NAME=VALUE     set NAME in the guest for run_tests.sh and its tests
