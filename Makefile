@@ -87,8 +87,10 @@ install: all
 
 # OUTPUT may be a folder of the user's: remove the files the build makes
 # there, then each of its folders that is left empty, deepest first (a
-# reverse sort puts a folder after everything below it).  The default
-# build/ is the project's own and goes as a whole.
+# reverse sort puts a folder after everything below it): the folders of
+# those files and every folder between them and OUTPUT (l1_32/up holds
+# only the folder lib/).  The default build/ is the project's own and goes
+# as a whole.  unit/clean_test.sh checks it on the folders of a real build.
 BUILT = $(TEST_GEN_PROGS) $(TEST_LIST) \
 	$(L1_32_LIB_OBJS) $(L1_32_LIB_OBJS:.o=.d) $(L1_32_VMX_DEFS) $(L1_32_LDS) \
 	$(foreach t,$(L1_32_TESTS),$(OUTPUT)/x86/$(t).l1_32.elf $(OUTPUT)/x86/$(t).l1_32.bin \
@@ -105,8 +107,13 @@ else
 	@echo "clean: the build's files and emptied folders in $(OUTPUT)"
 	@rm -f $(BUILT)
 	@rm -rf $(UP_OUT)
-	@printf '%s\n' $(sort $(patsubst %/,%,$(dir $(BUILT)))) $(OUTPUT)/l1_32 $(OUTPUT) | \
-		sort -r | while read -r d; do rmdir "$$d" 2>/dev/null; done; true
+	@printf '%s\n' $(sort $(patsubst %/,%,$(dir $(BUILT)))) | \
+		while read -r d; do \
+			while case "$$d" in "$(OUTPUT)"/*) true ;; *) false ;; esac; do \
+				echo "$$d"; d=$${d%/*}; \
+			done; \
+		done | sort -ru | while read -r d; do rmdir "$$d" 2>/dev/null; done; \
+		rmdir "$(OUTPUT)" 2>/dev/null; true
 endif
 
 .PHONY: all run_tests install clean FORCE
@@ -245,20 +252,35 @@ $(UNIT_TABLE): unit/known_failures_table.c lib/known_failures.c include/known_fa
 unit: $(UNIT_BINS) $(UNIT_FAKES) $(UNIT_PLAIN_FAKE) $(UNIT_TABLE) all
 	OUTPUT=$(OUTPUT) unit/run.sh $(UNIT_BINS)
 
-# The lab's kernel: 6.1, 6.12, newest (Debian unstable/experimental) or a
-# Debian package version.  newest falls back to 6.1, saying why, when it
-# cannot be had.
-KERNEL_VERSION ?= newest
+# The lab's kernel.  Empty (the default): lab/vmtest's own, Debian stable's
+# cloud kernel (6.1), so that make vmtest boots what lab/vmtest boots and
+# VMTEST_ARGS may hold --modules, --kernel, --kernel-tree or
+# --kernel-version, which a --kernel-version given here would refuse or
+# add to.  6.1, 6.12, newest (Debian unstable/experimental) or a Debian
+# package version: that kernel; newest falls back to 6.1, saying why, when
+# it cannot be had.
+KERNEL_VERSION ?=
 vmtest: all
-	lab/vmtest --kernel-version $(KERNEL_VERSION) \
+	lab/vmtest $(if $(KERNEL_VERSION),--kernel-version $(KERNEL_VERSION)) \
 		$(if $(filter newest,$(KERNEL_VERSION)),--kernel-fallback 6.1) $(VMTEST_ARGS)
 
 # The lab's own checks without an emulator: its unit tests (recorded consoles
 # and apt answers, Debian's python3 and its standard library only), then its
 # command-line checks; vmtest last, so that its total is the closing line CI
 # reads.
+# They run with a TMPDIR of their own, which must be empty when they end,
+# and fail on a ResourceWarning (a file never closed).
 lab-unit:
-	/usr/bin/python3 -B -m unittest discover -s lab/tests -t lab/tests
+	@tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/lab-unit.XXXXXX") || exit 1; \
+	echo "/usr/bin/python3 -B -m unittest discover -s lab/tests -t lab/tests"; \
+	TMPDIR=$$tmp /usr/bin/python3 -B -m unittest discover -s lab/tests -t lab/tests \
+		2>$$tmp.err; rc=$$?; cat $$tmp.err >&2; \
+	left=$$(find "$$tmp" -mindepth 1 -maxdepth 1); \
+	warned=$$(grep -c ResourceWarning "$$tmp.err"); \
+	rm -rf "$$tmp" "$$tmp.err"; \
+	if [ -n "$$left" ]; then echo "lab-unit: the tests left behind in TMPDIR:" $$left >&2; rc=1; fi; \
+	if [ "$$warned" != 0 ]; then echo "lab-unit: a ResourceWarning (see above)" >&2; rc=1; fi; \
+	exit $$rc
 
 lab-selftest:
 	lab/selftest --quick

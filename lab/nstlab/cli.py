@@ -55,7 +55,9 @@ Options:
   --params "P=V ..."   a kvm_intel (kvm_amd) parameter set (repeatable;
                        replaces the defaults); each name must be a parameter
                        of the kvm-intel.ko (kvm-amd.ko) used
-  -t, --test NAME      test name or pattern for run_tests.sh (repeatable)
+  -t, --test NAME      test name or pattern for run_tests.sh (repeatable); the
+                       tests and run_tests.sh arguments are checked with the
+                       suite's run_tests.sh -l on the host before the boot
   --run-args "ARGS"    more run_tests.sh arguments, after the tests; split into
                        words like the shell does (quotes, backslashes), without
                        expansions; repeatable.  Everything after "--" is added
@@ -69,7 +71,8 @@ Options:
                        each set enters (ftrace); print hits/traceable per source
                        file and set, and vmx/nested.c's (svm/nested.c's)
                        functions never entered; needs the kernel's -dbg package
-                       (fetched) or debug info in --modules' .ko files; tests
+                       (fetched before the boot) or debug info in --modules'
+                       .ko files (else exit 3 before the boot); tests
                        run slower: per-test (run_tests.sh -o) and machine
                        (--timeout) limits default to 4 times the usual
   --env NAME=VALUE     set NAME in the guest for run_tests.sh and its tests

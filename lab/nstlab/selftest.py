@@ -251,9 +251,24 @@ def boots(c, suite):
             VMTEST, "--suite", suite, "--params", "ept=1", "--bisect", "-t", "no_such_test")
 
 
+USAGE = """\
+Usage: selftest [--quick]
+
+Check that lab/vmtest and lab/bisect-step turn what happens into the right
+exit status and output, with the stand-in suite of lab/standin; prints TAP
+and ends with "N passed, N failed"; exits 1 if any check failed.
+
+  --quick     command-line checks only (no emulator)
+  -h, --help  this text
+"""
+
+
 def main(argv):
+    if argv in (["-h"], ["--help"]):
+        sys.stdout.write(USAGE)
+        return 0
     if argv not in ([], ["--quick"]):
-        sys.stderr.write("usage: selftest [--quick]\n")
+        sys.stderr.write(USAGE)
         return 2
     print("TAP version 13", flush=True)
     with tempfile.TemporaryDirectory(prefix="lab-selftest.") as t:

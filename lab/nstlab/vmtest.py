@@ -12,6 +12,7 @@ same way.
 """
 
 import os
+import platform
 import shlex
 import shutil
 import subprocess
@@ -38,9 +39,10 @@ def msg(text):
 class Run:
     """One vmtest run: its configuration and what it made."""
 
-    def __init__(self, cfg, kernel_version=None):
+    def __init__(self, cfg, kernel_version=None, suite=None):
         self.cfg = cfg
         self.kernel_version = kernel_version
+        self.suite = suite      # the installed suite (install_suite), or None
         self.kernel = None      # a kernels.Kernel fetched before the boot
         self.emulator = cfg.emulator
         self.bochs = None       # the machines.Bochs to run
@@ -55,6 +57,7 @@ class Run:
         self.accepted = False
         self.con = None
         self.emu = None
+        self.debug_kos = None   # --coverage: the .ko files with debug info
 
     def cleanup(self):
         if self.emu is not None:
@@ -148,7 +151,8 @@ def get_kernel(run):
     k = run.kernel
     if k is None:
         apt = kernels.Apt(os.path.join(run.cache, "apt"), log=msg) if deps.is_debian() else None
-        k = kernels.fetch_kernel(apt, run.cache, msg)
+        # --coverage takes the debug info of this package's -dbg.
+        k = run.kernel = kernels.fetch_kernel(apt, run.cache, msg)
     run.kver = f"{k.release} ({k.package} {k.version})"
     return k.image, k.moddir
 
@@ -188,12 +192,9 @@ def check_param_names(run, vendor_ko):
                          f"{', '.join(sorted(known))}")
 
 
-def get_suite(run):
-    """A given folder, or this tree installed with its own Makefile."""
-    if run.cfg.suite:
-        return run.cfg.suite
+def make_install(suite):
+    """This tree's suite, installed with its own Makefile into suite."""
     msg(f"suite: make -C {REPO_DIR} install")
-    suite = os.path.join(run.work, "suite")
     r = subprocess.run(["make", "-C", REPO_DIR, "install", f"INSTALL_PATH={suite}"],
                        stdout=sys.stderr.fileno())
     if r.returncode:
@@ -203,6 +204,81 @@ def get_suite(run):
     return suite
 
 
+def get_suite(run):
+    """The suite main() installed, a given folder, or this tree installed."""
+    if run.suite:
+        return run.suite
+    if run.cfg.suite:
+        return run.cfg.suite
+    return make_install(os.path.join(run.work, "suite"))
+
+
+def install_suite(cfg):
+    """The suite of every boot, before any kernel is fetched: --suite's
+    folder, or this tree installed once into a temporary folder.  Returns
+    (suite, the temporary folder to remove or None)."""
+    if cfg.suite:
+        return cfg.suite, None
+    deps.check([deps.MAKE], msg)
+    tmp = tempfile.mkdtemp(prefix="vmtest-suite.", dir=os.environ.get("TMPDIR", "/tmp"))
+    try:
+        return make_install(os.path.join(tmp, "suite")), tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+# The suite's list of tests (the Makefile writes it): a suite without it
+# (lab/selftest's stand-ins) is not the real one, whose run_tests.sh only
+# lists with -l; it is never run on the host.
+TEST_LIST = "kvm-nested-tests.list"
+# A listing runs each selected test with its arguments after -- and -l.
+LIST_TIMEOUT = 120
+
+
+def run_tests_refusal(suite, tests, run_args, log=msg):
+    """What the suite's run_tests.sh says against the tests and arguments
+    the guest would give it (a test name or pattern that matches no test, an
+    unknown option, arguments after -- that no test takes), from a listing
+    run on the host: `run_tests.sh -l TESTS... RUN-ARGS...` goes through the
+    same checks as the run and exits 2 on them.  None when it accepts them or
+    when the host cannot tell."""
+    script = os.path.join(suite, "run_tests.sh")
+    if not os.path.isfile(os.path.join(suite, TEST_LIST)):
+        return None
+    # The tests are x86-64 programs, run with -l when arguments follow --.
+    if platform.machine() != "x86_64":
+        return None
+    words = run_args[:run_args.index("--")] if "--" in run_args else run_args
+    # -d names a folder of the guest.
+    if any(w in ("-d", "--dir") or w.startswith("--dir=") for w in words):
+        return None
+    env = {k: v for k, v in os.environ.items() if k not in ("OUTPUT", "NST_TEST_TIMEOUT")}
+    try:
+        r = subprocess.run([script, "-l", *tests, *run_args], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           errors="replace", env=env, timeout=LIST_TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        log(f"warning: cannot check the tests and arguments with {script} -l ({e})")
+        return None
+    if r.returncode == 0:
+        return None
+    lines = [l for l in r.stderr.splitlines() if l.strip()]
+    if r.returncode != 2 or not lines:
+        log(f"warning: {script} -l exited {r.returncode}; the tests and arguments are "
+            "not checked before the boot")
+        return None
+    return lines[0][len(script) + 2:] if lines[0].startswith(script + ": ") else lines[0]
+
+
+def check_run_tests_args(cfg, suite):
+    """Refuse before any boot (exit 2) what run_tests.sh would refuse in the
+    guest."""
+    why = run_tests_refusal(suite, cfg.tests, cfg.run_args)
+    if why:
+        raise UsageError(f"run_tests.sh would refuse this run (its -l on the host): {why}")
+
+
 def prepare(run):
     """Everything up to the emulator's command line."""
     run.work = tempfile.mkdtemp(prefix="vmtest.", dir=os.environ.get("TMPDIR", "/tmp"))
@@ -210,6 +286,10 @@ def prepare(run):
     image, pkg_moddir = get_kernel(run)
     mods = collect_modules(run, pkg_moddir)
     check_param_names(run, mods[run.cfg.cpu.module])
+    # Without the debug info the run's coverage cannot be mapped to source
+    # files: said (exit 3) before the boot, not after the whole suite ran.
+    if run.cfg.coverage:
+        run.debug_kos = debug_kos(run)
     # Only a run that got this far takes a place among the kept logs.
     make_out_dir(run)
     run.console = os.path.join(run.out, "console.log")
@@ -293,7 +373,9 @@ def finish(run, emu_rc):
 
 def debug_kos(run):
     """The .ko files whose debug info maps functions to source files:
-    --modules' own, else those of the kernel's -dbg package."""
+    --modules' own, else those of the kernel's -dbg package (fetched into
+    the cache).  LabError (exit 3) when there are none; prepare() asks
+    before the boot."""
     cfg = run.cfg
     names = ("kvm", cfg.cpu.module)
     if cfg.modules:
@@ -320,7 +402,7 @@ def coverage_report(run):
     rec = coverage.parse(run.con.lines)
     if not rec.hits:
         raise LabError(E_LAB, f"coverage: nothing recorded ({rec.why or 'no set ran'})")
-    sources = coverage.source_map(debug_kos(run))
+    sources = coverage.source_map(run.debug_kos or debug_kos(run))
     labels = {i + 1: p or "(none)" for i, p in enumerate(run.cfg.param_sets)}
     return coverage.report(rec, sources, labels, run.cfg.cpu.modname,
                            os.path.join(run.out, "coverage.json"))
@@ -386,10 +468,10 @@ def counts_of(run):
     return con.sets
 
 
-def boot_one(cfg, want, kernel):
+def boot_one(cfg, want, kernel, suite=None):
     """One boot; returns (run, code).  kernel: a Kernel, None (the default
     or --kernel) or the LabError that kept it from being fetched."""
-    run = Run(cfg, want)
+    run = Run(cfg, want, suite)
     try:
         if isinstance(kernel, LabError):
             run.accepted = True
@@ -469,12 +551,15 @@ def main(argv):
     bisect = cli.wants_bisect(argv)
     install_signal_handlers()
     runs, codes = [], []
+    cfg, suite_tmp = None, None
     try:
         cfg = cli.vmtest_config(argv)
         if cfg is None:
             sys.stdout.write(cli.VMTEST_USAGE)
             return 0
         cache = os.environ.get("LAB_CACHE", os.path.join(LAB_DIR, "cache"))
+        suite, suite_tmp = install_suite(cfg)
+        check_run_tests_args(cfg, suite)
         if cfg.kernel_tree:
             choice = tree_kernel(cfg, cache)
         elif cfg.kernel_versions:
@@ -485,7 +570,7 @@ def main(argv):
             if want is not None:
                 name = kernel.release if isinstance(kernel, kernels.Kernel) else "not fetched"
                 msg(f"==== kernel {want} ({name}) ====")
-            run, code = boot_one(cfg, want, kernel)
+            run, code = boot_one(cfg, want, kernel, suite)
             label = want if want is not None else "default"
             if run.kver:
                 label = f"{label} ({run.kver.split()[0]})" if want else run.kver
@@ -507,5 +592,10 @@ def main(argv):
     except Interrupted as e:
         msg("interrupted" if e.code == 130 else "terminated")
         return e.code
+    finally:
+        if suite_tmp and cfg.keep:
+            msg(f"kept {suite_tmp}")
+        elif suite_tmp:
+            shutil.rmtree(suite_tmp, ignore_errors=True)
     closing(runs, cfg.total_file)
     return results.bisect_exit(code, bisect)

@@ -73,6 +73,12 @@ class HostApt(unittest.TestCase):
 class Failures(unittest.TestCase):
     MIRROR = "http://mirror.invalid/debian"
 
+    def tmp(self):
+        """A folder of this test's, removed after it."""
+        d = tempfile.TemporaryDirectory()
+        self.addCleanup(d.cleanup)
+        return d.name
+
     def test_unreachable_suite(self):
         log = ("I: Retrieving InRelease \nI: Retrieving Release \n"
                "E: Failed getting release file http://mirror.invalid/debian/dists/unstable/Release\n")
@@ -84,7 +90,7 @@ class Failures(unittest.TestCase):
         self.assertEqual(got, "debootstrap of unstable failed: Couldn't find these debs: gcc-16")
 
     def test_missing_debootstrap_is_a_host_problem(self):
-        cache = tempfile.mkdtemp()
+        cache = self.tmp()
         with mock.patch("shutil.which", return_value=None), \
                 mock.patch.object(chroot.deps, "check",
                                   side_effect=LabError(E_HOST, "missing: debootstrap")):
@@ -95,7 +101,7 @@ class Failures(unittest.TestCase):
         self.assertFalse(os.path.exists(chroot.chroot_dir(cache)))
 
     def test_failed_debootstrap_is_a_host_problem(self):
-        cache = tempfile.mkdtemp()
+        cache = self.tmp()
         fake = os.path.join(cache, "debootstrap")
         with open(fake, "w") as f:
             f.write("#!/bin/sh\necho 'E: Failed getting release file "
@@ -114,7 +120,7 @@ class Failures(unittest.TestCase):
         """bisect-step: no build chroot is 128 (the same for every commit)."""
         cfg = mock.Mock(jobs=1, verbose=False)
         step = bisect.Step(cfg)
-        step.cache = step.state = tempfile.mkdtemp()
+        step.cache = step.state = self.tmp()
         step.tree, step.lab_release, step.lab_version = "/nonexistent", "7.3-cloud-amd64", "7.3"
         why = "cannot make the build chroot: the Debian unstable suite is unreachable"
         with mock.patch.object(bisect.kernels, "fetch_headers", return_value="/h"), \
