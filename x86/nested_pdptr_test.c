@@ -308,7 +308,13 @@ static void l1_invalid_pdpte_vmcs(void)
 	finish(&f);
 }
 
-/* 7. EPT: a long-mode L2 ignores the PDPTE fields; the same vmcs12 in PAE mode uses them. */
+/*
+ * 7. EPT: a long-mode L2 ignores the PDPTE fields; the same vmcs12 in PAE
+ * mode uses them (27.3.2.4).  In PAE mode CR3 is table 0's and the fields
+ * are table 1's: L2 reads page 1 only through the fields, page 0 if the
+ * entry loaded the PDPTEs from memory at CR3, page 2 if it stayed in long
+ * mode.
+ */
 static void l1_long_mode_ignores_pdptes(void)
 {
 	struct page_table pt_long;
@@ -326,7 +332,8 @@ static void l1_long_mode_ignores_pdptes(void)
 	start(&f);
 	GUEST_ASSERT_EQ(l2_read(&f.agent, WINDOW), MARK(2));
 
-	l2_vmcs_set_mode(f.vmx, f.v, L2_PAE_MODE, f.pt[1].root);
+	l2_vmcs_set_mode(f.vmx, f.v, L2_PAE_MODE, f.pt[0].root);
+	write_pdptes_of(&f, 1);
 	l2_agent_restart(&f.agent);
 	GUEST_ASSERT_RULE(l2_read(&f.agent, WINDOW), MARK(1), MARK(2));
 

@@ -74,9 +74,28 @@ static void finish(struct fixture *f)
 	GUEST_DONE();
 }
 
-/* L2 reads, writes or calls into TARGET_VA; returns the exit code. */
+/*
+ * EXITINFO1 and EXITINFO2 before the access: both bits 32 and 33, and an
+ * address no access has, so that no NPF's values are there unless the
+ * #VMEXIT wrote them.
+ */
+#define EXIT_INFO_POISON	(~0ull)
+
+/*
+ * L2 reads, writes or calls into TARGET_VA; returns the exit code.  The
+ * vmcb12's EXITINFO fields are outputs, which #VMEXIT writes (15.6) and
+ * VMRUN does not read.  An earlier #VMEXIT may have left an NPF's values
+ * there, even the ones the rule expects: KVM copies vmcb02's EXITINFO
+ * fields at every #VMEXIT to L1 (the VMMCALL of the agent's last report
+ * too), and vmcb02's may be those of an NPF L0 handled itself.  L1
+ * poisons them, so the rule sees only what the NPF's #VMEXIT wrote.
+ */
 static uint32_t l2_access(struct fixture *f)
 {
+	struct vmcb_control_area *c = &f->env.vmcb->vmcb->control;
+
+	c->exit_info_1 = EXIT_INFO_POISON;
+	c->exit_info_2 = EXIT_INFO_POISON;
 	return l2_probe_access(&f->env.agent, cfg.access, TARGET_VA);
 }
 

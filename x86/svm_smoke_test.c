@@ -293,6 +293,9 @@ static void l2_id2(void)
 		asm volatile("vmmcall" : : "a"(2ull));
 }
 
+/* L2's RAX before each VMRUN: neither L2's id. */
+#define RAX_POISON	0x5a5a5a5a5a5a5a5aull
+
 /* Several vmcb12s per L1: each VMRUN runs the L2 of the vmcb12 it names. */
 static void l1_two_vmcb12(void)
 {
@@ -302,6 +305,14 @@ static void l1_two_vmcb12(void)
 	for (int round = 0; round < 100; round++) {
 		int i = round % 2;
 
+		/*
+		 * From round 2 on, the vmcb12's RAX would already be L2's id
+		 * from the round before.  VMRUN loads RAX from the vmcb12 and
+		 * #VMEXIT saves it there (15.5.1, 15.6): after a poison, the id
+		 * shows only if this vmcb12's L2 ran and its exit was saved
+		 * into this vmcb12.
+		 */
+		v[i]->regs.rax = RAX_POISON;
 		svm_assert_exit(v[i], svm_run(svm, v[i]), SVM_EXIT_VMMCALL);
 		/* APM 15.5: VMRUN takes the guest state from the VMCB at RAX. */
 		GUEST_ASSERT_RULE(v[i]->regs.rax, i + 1, 2 - i);

@@ -647,7 +647,13 @@ static void l1_toggle(void)
 			   r->name, problem);
 	if (r->has_partner && !c.on[r->partner])
 		apply(&c, r->partner, true);
-	run_probe(&c, PR_CPUID);	/* the defaults loaded, every clean bit usable */
+	/*
+	 * The defaults loaded (every clean bit usable from now on), and L2's
+	 * window read once: its translation may be cached under the first
+	 * ASID, so the asid row's first toggle sees the window remapped only
+	 * through the new ASID (15.16 "TLB Control"), not through a first walk.
+	 */
+	run_probe(&c, PR_WINDOW);
 	for (int i = 0; i < 2; i++) {	/* away from the default, and back */
 		apply(&c, plan.row, !c.on[plan.row]);
 		check_probe(&c, r->probe);

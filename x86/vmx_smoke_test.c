@@ -108,6 +108,9 @@ static void l2_id2(void)
 		asm volatile("vmcall" : : "a"(2ull));
 }
 
+/* L2's RAX before each VM entry: neither L2's id. */
+#define RAX_POISON	0x5a5a5a5a5a5a5a5aull
+
 /* Several VMCSs per L1: each VMPTRLD switches to its own L2. */
 static void l1_two_vmcs12(void)
 {
@@ -120,6 +123,13 @@ static void l1_two_vmcs12(void)
 	for (int round = 0; round < 100; round++) {
 		int i = round % 2;
 
+		/*
+		 * From round 2 on, L2's RAX would already be its id from the
+		 * round before.  VM entry and exit leave the GPRs alone (SDM
+		 * Vol. 3C 28.5): after a poison, the id shows only if this
+		 * VMCS's L2 ran up to its VMCALL.
+		 */
+		v[i]->regs.rax = RAX_POISON;
 		vmx_assert_exit(vmx_run(vmx, v[i]), EXIT_REASON_VMCALL);
 		GUEST_ASSERT_RULE(v[i]->regs.rax, i + 1, 2 - i);
 		vmx_skip_instruction();
