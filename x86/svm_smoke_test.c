@@ -281,16 +281,17 @@ static const enum bad_vmcb no_vmrun_row = NO_VMRUN_INTERCEPT;
 static const enum bad_vmcb asid0_row = ASID_ZERO;
 static const enum bad_vmcb svme_row = EFER_SVME_CLEAR;
 
+/* Each L2 sets its id before every exit: L1 poisons RAX before each entry. */
 static void l2_id1(void)
 {
 	for (;;)
-		asm volatile("vmmcall" : : "a"(1ull));
+		asm volatile("mov $1, %%eax\n\tvmmcall" : : : "rax", "memory");
 }
 
 static void l2_id2(void)
 {
 	for (;;)
-		asm volatile("vmmcall" : : "a"(2ull));
+		asm volatile("mov $2, %%eax\n\tvmmcall" : : : "rax", "memory");
 }
 
 /* L2's RAX before each VMRUN: neither L2's id. */

@@ -96,16 +96,17 @@ static void l1_bitmaps(void)
 	GUEST_DONE();
 }
 
+/* Each L2 sets its id before every exit: L1 poisons RAX before each entry. */
 static void l2_id1(void)
 {
 	for (;;)
-		asm volatile("vmcall" : : "a"(1ull));
+		asm volatile("mov $1, %%eax\n\tvmcall" : : : "rax", "memory");
 }
 
 static void l2_id2(void)
 {
 	for (;;)
-		asm volatile("vmcall" : : "a"(2ull));
+		asm volatile("mov $2, %%eax\n\tvmcall" : : : "rax", "memory");
 }
 
 /* L2's RAX before each VM entry: neither L2's id. */
