@@ -91,12 +91,13 @@ Options:
                        (of the default kernel, or of one --kernel-version)
   --kernel FILE        boot this bzImage instead of Debian's (needs --modules)
   --suite DIR          an installed suite (default: make -C <repo> install)
-  --emulator NAME      bochs (Debian's Bochs 2.7), bochs-3.0, qemu (QEMU with
+  --emulator NAME      bochs-3.0, bochs (Debian's Bochs 2.7), qemu (QEMU with
                        KVM), tcg (QEMU's TCG, --cpu amd) or auto (default): qemu
-                       when the host's KVM offers nested VMX (SVM), else bochs
-                       (tcg).  bochs-3.0: Bochs 3.0 built from Debian's source
-                       into the lab cache on first use (about 5 minutes): the
-                       same Haswell model plus the monitor trap flag, about
+                       when the host's KVM offers nested VMX (SVM), else
+                       bochs-3.0 (tcg).  bochs-3.0: Bochs 3.0 built from
+                       Debian's source into the lab cache on first use (about
+                       5 minutes, with a progress line every 20 s): the same
+                       Haswell model as 2.7 plus the monitor trap flag, about
                        2.5x faster (--cpu intel only)
   --timeout SECONDS    overall limit for the emulated machine (default 1200,
                        or 600 + 300 per run when sets x repeat is above 2)
@@ -527,7 +528,7 @@ Options:
   -j, --jobs N         parallel build jobs (default: the number of CPUs); builds
                        run at nice 10
   --config FILE        kernel mode: one more config fragment (repeatable)
-  --emulator NAME      passed to vmtest (bochs, bochs-3.0, qemu, auto)
+  --emulator NAME      passed to vmtest (bochs-3.0, bochs, qemu, auto)
   --timeout SECONDS    passed to vmtest
   -v, --verbose        show the build and the lab's output (else only in logs)
   -h, --help           this text

@@ -40,14 +40,40 @@ class Option(unittest.TestCase):
         self.assertIn("--emulator bochs-3.0 cannot run --cpu amd: Bochs's AMD model hangs",
                       str(e.exception))
 
-    def test_auto_stays_debians_bochs(self):
+    def test_auto_is_bochs_30(self):
+        """Without nested VMX on the host, auto runs the lab's Bochs 3.0 (and
+        tells the suite so); --emulator bochs keeps Debian's 2.7."""
         run = vmtest.Run(cli.vmtest_config([]))
         with mock.patch.object(machines, "host_has_nested", return_value=False):
             vmtest.choose_emulator(run)
+        self.assertEqual(run.emulator, "bochs-3.0")
+        self.assertEqual(machines.guest_env(run.emulator, []), ["NST_EMULATOR=bochs-3.0"])
+        run = vmtest.Run(cli.vmtest_config(["--emulator", "bochs"]))
+        with mock.patch.object(machines, "host_has_nested", return_value=False):
+            vmtest.choose_emulator(run)
         self.assertEqual(run.emulator, "bochs")
+        self.assertEqual(machines.guest_env(run.emulator, ["NST_EMULATOR=none"]),
+                         ["NST_EMULATOR=bochs-2.7", "NST_EMULATOR=none"])
+
+    def test_auto_choices(self):
+        self.assertEqual(vmtest.auto_emulator(cpus.INTEL, False), "bochs-3.0")
+        self.assertEqual(vmtest.auto_emulator(cpus.AMD, False), "tcg")
+        self.assertEqual(vmtest.auto_emulator(cpus.INTEL, True), "qemu")
+        self.assertEqual(vmtest.auto_emulator(cpus.AMD, True), "qemu")
+        # Every emulator auto may choose has its NST_EMULATOR name.
+        for e in (*vmtest.AUTO_EMULATOR.values(), "qemu", "bochs"):
+            self.assertIn(e, machines.NST_EMULATOR)
+
+    def test_auto_runs_amd_in_tcg(self):
+        run = vmtest.Run(cli.vmtest_config(["--cpu", "amd"]))
+        with mock.patch.object(machines, "host_has_nested", return_value=False):
+            vmtest.choose_emulator(run)
+        self.assertEqual(run.emulator, "tcg")
 
     def test_usage_text(self):
-        self.assertIn("bochs-3.0: Bochs 3.0 built from Debian's source", cli.VMTEST_USAGE)
+        self.assertIn("bochs-3.0: Bochs 3.0 built from\n", cli.VMTEST_USAGE)
+        self.assertIn("else\n                       bochs-3.0 (tcg)", cli.VMTEST_USAGE)
+        self.assertIn("bochs (Debian's Bochs 2.7)", cli.VMTEST_USAGE)
         self.assertIn("2.5x faster (--cpu intel only)", cli.VMTEST_USAGE)
         self.assertTrue(all(len(l) <= 80 for l in cli.VMTEST_USAGE.splitlines()))
 
