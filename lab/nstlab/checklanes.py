@@ -338,7 +338,8 @@ def run_lane(out, children, lane, bochs):
                  "more in this lane")
         argv = job.argv + (["--total-file", lane.total] if job.counts else [])
         t0 = time.time()
-        code = stream(out, children, prefix, argv, job.name, job.estimate, Status(),
+        code = stream(out, children, prefix, argv, job.name, job.estimate,
+                      Status() if job.cpu != "rehearsal" else None,
                       lambda e, j=job, later=later: max(0, j.estimate - e) + later)
         took = time.time() - t0
         lane.outcomes.append(Outcome(job, code, took))
@@ -509,7 +510,7 @@ def main(argv):
         # 2. Bochs 3.0 (when an Intel job needs it) beside the lanes.
         bochs = threading.Event()
         bochs.ok = True
-        if any(j.needs_bochs for j in jobs):
+        if build and any(j.needs_bochs for j in jobs):
             def build_bochs():
                 bochs.ok = stream(out, children, "[bochs] ", [ME, "--step", "bochs"],
                                   "the Bochs 3.0 build") == 0
