@@ -54,7 +54,7 @@ import subprocess
 import sys
 import time
 
-from . import cli, deps, kernels, pins
+from . import cli, deps, kernels, pins, progress
 from .errors import LabError, UsageError, Interrupted, install_signal_handlers
 
 LAB_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -255,18 +255,26 @@ def make_repository(tree, tarball, version, src_pkg):
     if os.path.isdir(tree) and git("rev-parse", "-q", "--verify",
                                    f"refs/tags/{base_tag(version)}", check=False) == 0:
         return git
-    msg(f"making a git repository of {src_pkg} {version} in {tree}")
+    msg(f"making a git repository of {src_pkg} {version} in {tree} (a minute or two, "
+        f"once)")
     shutil.rmtree(tree, ignore_errors=True)
     shutil.rmtree(tree + ".tmp", ignore_errors=True)
     os.makedirs(tree + ".tmp")
-    if subprocess.run(["tar", "-xf", tarball, "-C", tree + ".tmp"]).returncode:
+    t0 = time.time()
+    with progress.Ticker(lambda: msg(f"still unpacking {os.path.basename(tarball)}: "
+                                     f"{progress.duration(time.time() - t0)}")):
+        unpacked = subprocess.run(["tar", "-xf", tarball, "-C", tree + ".tmp"]).returncode
+    if unpacked:
         raise Failed(f"cannot unpack {tarball}")
     os.rename(os.path.join(tree + ".tmp", src_pkg), tree)
     os.rmdir(tree + ".tmp")
     # -f: Debian's top-level .gitignore ignores everything but debian/.
-    git("init", "-q")
-    git("add", "-A", "-f")
-    git("commit", "-q", "-m", f"{src_pkg} {version}")
+    t0 = time.time()
+    with progress.Ticker(lambda: msg(f"still making the repository: "
+                                     f"{progress.duration(time.time() - t0)}")):
+        git("init", "-q")
+        git("add", "-A", "-f")
+        git("commit", "-q", "-m", f"{src_pkg} {version}")
     git("tag", base_tag(version))
     return git
 
@@ -315,7 +323,10 @@ def build_suite(directory):
                                stdout=subprocess.PIPE)
     untar = subprocess.run(["tar", "-x", "-C", src], stdin=archive.stdout)
     archive.wait()
-    with open(log, "w") as f:
+    t0 = time.time()
+    msg(f"building the suite at HEAD into {suite}")
+    with open(log, "w") as f, progress.Ticker(lambda: msg(
+            f"still building the suite: {progress.duration(time.time() - t0)}")):
         made = subprocess.run(["make", "-s", "-C", src, "install", f"INSTALL_PATH={suite}"],
                               stdout=f, stderr=subprocess.STDOUT)
     if archive.returncode or untar.returncode or made.returncode:
@@ -335,13 +346,28 @@ def bisect(git, tree, cfg, suite, commits, version):
     step = [os.path.join(LAB_DIR, "bisect-step"), "--mode", cfg.mode, "--suite", suite,
             "--state", state, *cfg.step_args]
     shown = re.compile(r"^bisect-step: (good|bad|skip|abort)|first bad commit")
-    with open(log, "w") as f:
+    t0 = time.time()
+    seen = {"said": t0, "steps": 0, "last": ""}
+
+    def beat():
+        # Between two verdicts a step builds and boots: say so after a silence.
+        if time.time() - seen["said"] >= progress.HEARTBEAT - 1:
+            msg(f"bisecting: {progress.duration(time.time() - t0)}, {seen['steps']} "
+                f"step(s) done; now: {progress.shorten(seen['last'] or 'starting')}")
+            seen["said"] = time.time()
+
+    with open(log, "w") as f, progress.Ticker(beat, 5):
         run = subprocess.Popen(git.base + ["bisect", "run", *step], text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         for line in run.stdout:
             f.write(line)
+            if line.strip():
+                seen["last"] = line.strip()
             if shown.search(line):
                 sys.stderr.write(line)
+                sys.stderr.flush()
+                seen["said"] = time.time()
+                seen["steps"] += line.startswith("bisect-step: ")
         run.wait()
     bisect_log = git("bisect", "log", out=True, check=False)
     found = git("rev-parse", "-q", "--verify", "refs/bisect/bad", out=True, check=False)
