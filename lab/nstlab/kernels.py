@@ -316,8 +316,11 @@ class Apt:
         if not force and age is not None and age < LISTS_MAX_AGE:
             return True
         self.log(f"apt-get update (private lists in {self.root}/lists)")
-        r = subprocess.run(["apt-get", *self.options(), "-q", "update"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        t0 = time.time()
+        with progress.Ticker(lambda: self.log(
+                f"still in apt-get update: {progress.duration(time.time() - t0)}")):
+            r = subprocess.run(["apt-get", *self.options(), "-q", "update"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         # apt-get update exits 0 even when it reached no server, and only
         # says so in warnings.
         failed = r.returncode != 0 or re.search(r"^(W|E): (Failed to fetch|Some index)",
