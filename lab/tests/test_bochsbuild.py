@@ -265,8 +265,8 @@ class Build(unittest.TestCase):
                           files=FAKE_FILES, heartbeat=0.05,
                           build=lambda *a: self.build(*a, delay=0.3))
         beats = [l for l in self.logged if l.startswith("bochs-3.0: building for ")]
-        self.assertGreaterEqual(len(beats), 2)
-        self.assertIn("; last: configure: ok", beats[0])
+        self.assertGreaterEqual(len(beats), 1)
+        self.assertIn("; last: configure: ok", beats[-1])
 
     def test_pinned_files(self):
         self.assertEqual(bochsbuild.SOURCE, (
