@@ -185,6 +185,55 @@ class Streams(unittest.TestCase):
         self.assertIn("; booting;", beats[-1])
 
 
+class Lanes(unittest.TestCase):
+    """run_lane() with real children in place of vmtest: the job lines, the
+    wait for the Bochs build, a build that failed."""
+
+    def lane(self, built, delay=0.2):
+        import threading
+        out = io.StringIO()
+        jobs_ = [Job("amd", "normal", "k1", [sys.executable, "-c", "print('amd ran')"]),
+                 Job("intel", "normal", "k1", [sys.executable, "-c", "print('intel ran')"],
+                     needs_bochs=True)]
+        with tempfile.TemporaryDirectory() as d:
+            lane = checklanes.Lane(1, jobs_, os.path.join(d, "t.1"))
+            bochs = threading.Event()
+            bochs.ok = built
+
+            def build():
+                import time
+                time.sleep(delay)
+                bochs.set()
+
+            threading.Thread(target=build).start()
+            # The children take no --total-file.
+            with mock.patch.object(checklanes, "stream",
+                                   lambda o, c, prefix, argv, *a, **kw:
+                                   real_stream(o, c, prefix, argv[:3], *a, **kw)):
+                checklanes.run_lane(progress.Output(out), checklanes.Children(), lane, bochs)
+        return lane, out.getvalue().splitlines()
+
+    def test_waits_for_bochs(self):
+        lane, lines = self.lane(True)
+        self.assertEqual([o.code for o in lane.outcomes], [0, 0])
+        self.assertTrue(lines[0].startswith("[lane1] ==== amd k1 (normal): job 1 of 2, "
+                                            "~1 min 00 s; then ~5 min 00 s more"), lines[0])
+        self.assertIn("[lane1] amd ran", lines)
+        self.assertIn("[lane1] waiting for the Bochs 3.0 build ([bochs] lines)", lines)
+        self.assertLess(lines.index("[lane1] waiting for the Bochs 3.0 build ([bochs] lines)"),
+                        lines.index("[lane1] intel ran"))
+        self.assertTrue(lines[-1].startswith("[lane1] ==== intel k1 (normal): exit 0, took "))
+
+    def test_no_bochs(self):
+        lane, lines = self.lane(False)
+        self.assertEqual([o.code for o in lane.outcomes], [0, 3])
+        self.assertIn("[lane1] not run: intel k1 (normal): Bochs 3.0 was not built", lines)
+        self.assertNotIn("[lane1] intel ran", lines)
+
+
+real_stream = checklanes.stream
+
+
 class Options(unittest.TestCase):
     def test_parse(self):
         opts, total, names_, cpus, rest = checklanes.parse_args(
