@@ -18,6 +18,7 @@ import subprocess
 import tempfile
 import time
 
+from . import progress
 from .errors import LabError, UsageError, E_HOST
 
 # The meta package whose dependency names the current cloud kernel.  The cloud
@@ -315,8 +316,11 @@ class Apt:
         if not force and age is not None and age < LISTS_MAX_AGE:
             return True
         self.log(f"apt-get update (private lists in {self.root}/lists)")
-        r = subprocess.run(["apt-get", *self.options(), "-q", "update"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        t0 = time.time()
+        with progress.Ticker(lambda: self.log(
+                f"still in apt-get update: {progress.duration(time.time() - t0)}")):
+            r = subprocess.run(["apt-get", *self.options(), "-q", "update"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         # apt-get update exits 0 even when it reached no server, and only
         # says so in warnings.
         failed = r.returncode != 0 or re.search(r"^(W|E): (Failed to fetch|Some index)",
@@ -492,12 +496,24 @@ def archives_for(want):
 # --- the cache -----------------------------------------------------------------------------
 
 @contextlib.contextmanager
-def cache_lock(cache, name=""):
+def cache_lock(cache, name="", log=None):
     """Two runs at once must not unpack into the same folder: one holds the
-    lock file .NAME.lock (.lock) of the cache, the other waits for it."""
+    lock file .NAME.lock (.lock) of the cache, the other waits for it (and,
+    with log, says so every progress.HEARTBEAT seconds)."""
     os.makedirs(cache, exist_ok=True)
-    with open(os.path.join(cache, f".{name}.lock" if name else ".lock"), "w") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
+    path = os.path.join(cache, f".{name}.lock" if name else ".lock")
+    with open(path, "w") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            if log is None:
+                fcntl.flock(f, fcntl.LOCK_EX)
+            else:
+                t0 = time.time()
+                log(f"waiting for another run holding {path}")
+                with progress.Ticker(lambda: log(
+                        f"still waiting for {path}: {progress.duration(time.time() - t0)}")):
+                    fcntl.flock(f, fcntl.LOCK_EX)
         yield
 
 
@@ -517,9 +533,30 @@ def newest_cached_kernel(cache):
     return os.path.basename(max(found, key=lambda d: _sort_key(stamp_of(d) or "0")))
 
 
-def fetch_unpack(apt, specs, cache, target, stamp):
-    """Download specs and unpack them all into cache/target with a stamp."""
+def folder_bytes(directory):
+    """The size of the files under directory (what a download got so far)."""
+    total = 0
+    for d, _, files in os.walk(directory):
+        for name in files:
+            with contextlib.suppress(OSError):
+                total += os.path.getsize(os.path.join(d, name))
+    return total
+
+
+def download_progress(what, elapsed, got):
+    """A download's heartbeat: 'downloading linux-image-...: 25 s, 41 MB so far'."""
+    return f"{what}: {progress.duration(elapsed)}, {got / 1e6:.0f} MB so far"
+
+
+def fetch_unpack(apt, specs, cache, target, stamp, log=None):
+    """Download specs and unpack them all into cache/target with a stamp;
+    with log, a progress line every progress.HEARTBEAT seconds."""
     tmp = tempfile.mkdtemp(prefix=".dl.", dir=cache)
+    t0 = time.time()
+    ticker = progress.Ticker(lambda: log(download_progress(
+        f"downloading and unpacking {' '.join(specs)}", time.time() - t0, folder_bytes(tmp))))
+    if log:
+        ticker.start()
     try:
         if not apt.download(specs, tmp):
             raise LabError(E_HOST, f"apt-get download {' '.join(specs)} failed")
@@ -536,6 +573,7 @@ def fetch_unpack(apt, specs, cache, target, stamp):
             f.write(stamp + "\n")
         return dest
     finally:
+        ticker.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -591,7 +629,7 @@ def lab_kernel_package(apt, cache, log):
 
 def fetch_kernel(apt, cache, log):
     """The lab's kernel, fetched once into the cache and reused after."""
-    with cache_lock(cache):
+    with cache_lock(cache, log=log):
         pkg, version = lab_kernel_package(apt, cache, log)
         directory = os.path.join(cache, pkg)
         if stamp_of(directory):
@@ -601,7 +639,7 @@ def fetch_kernel(apt, cache, log):
                 raise LabError(E_HOST, f"cannot download {pkg} without apt")
             log(f"kernel: downloading {pkg} into {cache}")
             fetch_unpack(apt, [f"{pkg}={version}" if version else pkg], cache, pkg,
-                         version or "unknown")
+                         version or "unknown", log)
             log(f"kernel: {pkg} {stamp_of(directory)} unpacked into {directory}")
     return Kernel(directory, pkg, stamp_of(directory))
 
@@ -627,13 +665,13 @@ def fetch_kernel_version(cache, want, log, apt_factory=apt_for):
     choice = resolve_kernel_version(want, {a: (lambda *args, apt=apt: apt.cache(*args))
                                            for a, apt in usable.items()})
     directory = os.path.join(cache, choice.image)
-    with cache_lock(cache):
+    with cache_lock(cache, log=log):
         if stamp_of(directory) == choice.version:
             log(f"kernel: {choice.how} -> {choice.image} {choice.version}, cached")
         else:
             log(f"kernel: {choice.how} -> downloading {' '.join(choice.specs())}")
             fetch_unpack(usable[choice.archive], choice.specs(), cache, choice.image,
-                         choice.version)
+                         choice.version, log)
         os.makedirs(memo, exist_ok=True)
         with open(os.path.join(memo, STAMP), "w") as f:
             f.write(f"{choice.image} {choice.version}\n")
@@ -656,8 +694,8 @@ def fetch_headers(apt, cache, release, version, log):
     for note in notes:
         log(note)
     log(f"fetching {' '.join(specs)} into {cache}")
-    with cache_lock(cache):
-        fetch_unpack(apt, specs, cache, flavour, version)
+    with cache_lock(cache, log=log):
+        fetch_unpack(apt, specs, cache, flavour, version, log)
         # What was unpacked, for a build chroot that must install the same
         # linux-kbuild package.
         with open(os.path.join(directory, PACKAGES_FILE), "w") as f:
@@ -688,7 +726,7 @@ def fetch_source(apt, directory, version, log):
     tarball = os.path.join(directory, f"{pkg}-{got}.tar.xz")
     if not os.path.isfile(tarball):
         log(f"downloading {spec}")
-        root = fetch_unpack(apt, [spec], directory, ".src", got)
+        root = fetch_unpack(apt, [spec], directory, ".src", got, log)
         os.rename(os.path.join(root, "usr", "src", f"{pkg}.tar.xz"), tarball)
         shutil.rmtree(root, ignore_errors=True)
     return tarball, got

@@ -27,6 +27,23 @@ EPT then runs on stale PDPTEs, which nested_pdptr_test sees.
   c4-c6 harmless: README, a comment in x86.c, documentation
 
 It passes when the first bad commit found is exactly c3.
+
+With --history standin (make check) the tree is a stand-in made on the spot,
+a Makefile of the lab kernel's version and arch/x86/kvm/ with two small
+modules in place of KVM: kvm.ko, and kvm-intel.ko with the parameters vmtest
+loads it with and one, vmxon_checks_cr4, that a stand-in suite reads in the
+guest.  Everything else is the real path: git bisect run, bisect-step's
+modules mode against Debian's headers of the lab kernel, vmtest --bisect
+booting it in the lab, the verdicts and git's answer, in a minute or two.
+
+  c1  harmless: a comment in kvm-intel.c
+  c2  BREAKS:   vmxon_checks_cr4 becomes N (the suite's one test fails)
+  c3  does not compile; git bisect picks it first in c1..c6
+  c4  fixes the build (reverts c3)
+  c5, c6 harmless: README, documentation
+
+It passes when the first bad commit found is exactly c2 and c3 was skipped
+(three steps: c3 skip, c2 bad, c1 good).
 """
 
 import fcntl
@@ -37,7 +54,7 @@ import subprocess
 import sys
 import time
 
-from . import cli, deps, kernels, pins
+from . import cli, deps, kernels, pins, progress
 from .errors import LabError, UsageError, Interrupted, install_signal_handlers
 
 LAB_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -99,7 +116,108 @@ PDPTR_HISTORY = [
      "Documentation: another harmless line (rehearsal c6)"),
 ]
 
-HISTORIES = {"vmxon": HISTORY, "pdptr": PDPTR_HISTORY}
+# The stand-in tree (--history standin): what bisect-step needs of a kernel
+# tree (a Makefile with the version, arch/x86/kvm and virt/kvm) and a KVM of
+# two small modules that build against Debian's headers in seconds.
+STANDIN_KVM_INTEL = "arch/x86/kvm/kvm-intel.c"
+STANDIN_FILES = {
+    "Makefile": "VERSION = {v}\nPATCHLEVEL = {p}\nSUBLEVEL = {s}\nEXTRAVERSION =\n"
+                "NAME = bisect-rehearsal stand-in\n",
+    "README": "A stand-in kernel tree of lab/bisect-rehearsal --history standin.\n",
+    "Documentation/virt/kvm/index.rst": "KVM\n===\n",
+    "virt/kvm/README": "The stand-in has no generic KVM code.\n",
+    "arch/x86/kvm/Makefile": "# SPDX-License-Identifier: GPL-2.0-only\n"
+                             "obj-m += kvm.o kvm-intel.o\n",
+    "arch/x86/kvm/kvm.c": """\
+// SPDX-License-Identifier: GPL-2.0-only
+/* A stand-in for kvm.ko (lab/bisect-rehearsal --history standin). */
+#include <linux/module.h>
+
+static int __init standin_kvm_init(void)
+{
+	return 0;
+}
+
+static void __exit standin_kvm_exit(void)
+{
+}
+
+module_init(standin_kvm_init);
+module_exit(standin_kvm_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("kvm stand-in of the bisect rehearsal");
+""",
+    STANDIN_KVM_INTEL: """\
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A stand-in for kvm-intel.ko (lab/bisect-rehearsal --history standin): the
+ * parameters vmtest loads it with, and vmxon_checks_cr4, which the stand-in
+ * suite reads in the guest (Y: VMXON checks CR4.VMXE, as the SDM wants).
+ */
+#include <linux/module.h>
+
+static int nested;
+module_param(nested, int, 0444);
+
+static bool ept = true;
+module_param(ept, bool, 0444);
+
+static bool vmxon_checks_cr4 = true;
+module_param(vmxon_checks_cr4, bool, 0444);
+
+static int __init standin_vmx_init(void)
+{
+	return 0;
+}
+
+static void __exit standin_vmx_exit(void)
+{
+}
+
+module_init(standin_vmx_init);
+module_exit(standin_vmx_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("kvm-intel stand-in of the bisect rehearsal");
+""",
+}
+
+STANDIN_HISTORY = [
+    (STANDIN_KVM_INTEL, r"(static int nested;)", r"/* Stand-in (rehearsal c1). */\n\1",
+     "KVM: VMX: a harmless comment (rehearsal c1)"),
+    (STANDIN_KVM_INTEL, r"static bool vmxon_checks_cr4 = true;",
+     "static bool vmxon_checks_cr4 = false;",
+     "KVM: nVMX: VMXON no longer checks CR4.VMXE (rehearsal c2, BREAKS)"),
+    (STANDIN_KVM_INTEL, None, "\nstatic int rehearsal_c3 = no_such_symbol_c3;\n",
+     "KVM: VMX: does not compile (rehearsal c3)"),
+    None,
+    ("README", None, "\nRehearsal: a harmless line.\n",
+     "README: a harmless line (rehearsal c5)"),
+    ("Documentation/virt/kvm/index.rst", None, "\n.. Rehearsal: a harmless line.\n",
+     "Documentation: a harmless line (rehearsal c6)"),
+]
+
+# The suite of the stand-in: run_tests.sh as the lab needs it (KTAP, the
+# closing line, exit 0 or 1), one test that reads the parameter.
+STANDIN_SUITE = """\
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# The suite of lab/bisect-rehearsal --history standin: one test, which
+# reads the stand-in kvm_intel's vmxon_checks_cr4 parameter.
+printf 'KTAP version 1\\n1..1\\n'
+v=$(cat /sys/module/kvm_intel/parameters/vmxon_checks_cr4 2>/dev/null)
+if [ "$v" = Y ]; then
+	echo "ok 1 vmxon_checks_cr4"
+	echo "1 passed, 0 failed, 0 skipped"
+	exit 0
+fi
+echo "not ok 1 vmxon_checks_cr4 # kvm_intel's vmxon_checks_cr4 is ${v:-missing}, not Y"
+echo "0 passed, 1 failed, 0 skipped"
+exit 1
+"""
+
+HISTORIES = {"vmxon": HISTORY, "pdptr": PDPTR_HISTORY, "standin": STANDIN_HISTORY}
+# The breaking commit and the one that must be skipped (1-based), per history.
+OUTCOME = {"vmxon": (3, 4), "pdptr": (3, None), "standin": (2, 3)}
 
 
 class Failed(Exception):
@@ -137,18 +255,26 @@ def make_repository(tree, tarball, version, src_pkg):
     if os.path.isdir(tree) and git("rev-parse", "-q", "--verify",
                                    f"refs/tags/{base_tag(version)}", check=False) == 0:
         return git
-    msg(f"making a git repository of {src_pkg} {version} in {tree}")
+    msg(f"making a git repository of {src_pkg} {version} in {tree} (a minute or two, "
+        f"once)")
     shutil.rmtree(tree, ignore_errors=True)
     shutil.rmtree(tree + ".tmp", ignore_errors=True)
     os.makedirs(tree + ".tmp")
-    if subprocess.run(["tar", "-xf", tarball, "-C", tree + ".tmp"]).returncode:
+    t0 = time.time()
+    with progress.Ticker(lambda: msg(f"still unpacking {os.path.basename(tarball)}: "
+                                     f"{progress.duration(time.time() - t0)}")):
+        unpacked = subprocess.run(["tar", "-xf", tarball, "-C", tree + ".tmp"]).returncode
+    if unpacked:
         raise Failed(f"cannot unpack {tarball}")
     os.rename(os.path.join(tree + ".tmp", src_pkg), tree)
     os.rmdir(tree + ".tmp")
     # -f: Debian's top-level .gitignore ignores everything but debian/.
-    git("init", "-q")
-    git("add", "-A", "-f")
-    git("commit", "-q", "-m", f"{src_pkg} {version}")
+    t0 = time.time()
+    with progress.Ticker(lambda: msg(f"still making the repository: "
+                                     f"{progress.duration(time.time() - t0)}")):
+        git("init", "-q")
+        git("add", "-A", "-f")
+        git("commit", "-q", "-m", f"{src_pkg} {version}")
     git("tag", base_tag(version))
     return git
 
@@ -197,7 +323,10 @@ def build_suite(directory):
                                stdout=subprocess.PIPE)
     untar = subprocess.run(["tar", "-x", "-C", src], stdin=archive.stdout)
     archive.wait()
-    with open(log, "w") as f:
+    t0 = time.time()
+    msg(f"building the suite at HEAD into {suite}")
+    with open(log, "w") as f, progress.Ticker(lambda: msg(
+            f"still building the suite: {progress.duration(time.time() - t0)}")):
         made = subprocess.run(["make", "-s", "-C", src, "install", f"INSTALL_PATH={suite}"],
                               stdout=f, stderr=subprocess.STDOUT)
     if archive.returncode or untar.returncode or made.returncode:
@@ -217,13 +346,28 @@ def bisect(git, tree, cfg, suite, commits, version):
     step = [os.path.join(LAB_DIR, "bisect-step"), "--mode", cfg.mode, "--suite", suite,
             "--state", state, *cfg.step_args]
     shown = re.compile(r"^bisect-step: (good|bad|skip|abort)|first bad commit")
-    with open(log, "w") as f:
+    t0 = time.time()
+    seen = {"said": t0, "steps": 0, "last": ""}
+
+    def beat():
+        # Between two verdicts a step builds and boots: say so after a silence.
+        if time.time() - seen["said"] >= progress.HEARTBEAT - 1:
+            msg(f"bisecting: {progress.duration(time.time() - t0)}, {seen['steps']} "
+                f"step(s) done; now: {progress.shorten(seen['last'] or 'starting')}")
+            seen["said"] = time.time()
+
+    with open(log, "w") as f, progress.Ticker(beat, 5):
         run = subprocess.Popen(git.base + ["bisect", "run", *step], text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         for line in run.stdout:
             f.write(line)
+            if line.strip():
+                seen["last"] = line.strip()
             if shown.search(line):
                 sys.stderr.write(line)
+                sys.stderr.flush()
+                seen["said"] = time.time()
+                seen["steps"] += line.startswith("bisect-step: ")
         run.wait()
     bisect_log = git("bisect", "log", out=True, check=False)
     found = git("rev-parse", "-q", "--verify", "refs/bisect/bad", out=True, check=False)
@@ -232,17 +376,21 @@ def bisect(git, tree, cfg, suite, commits, version):
 
 
 def checks(log, bisect_log, found, commits, mode, history):
-    c3, c4 = commits[2], commits[3]
-    text = open(log, errors="replace").read()
+    nbad, nskip = OUTCOME[history]
+    bad = commits[nbad - 1]
+    with open(log, errors="replace") as f:
+        text = f.read()
     steps = re.findall(r"^bisect-step: (?:good|bad|skip).*$", text, re.M)
     results = [
-        (f"git bisect run found exactly the breaking commit c3 ({c3[:12]})",
-         re.search(rf"^{c3} is the first bad commit", text, re.M) and found == c3),
+        (f"git bisect run found exactly the breaking commit c{nbad} ({bad[:12]})",
+         re.search(rf"^{bad} is the first bad commit", text, re.M) and found == bad),
         ("no step aborted", not re.search(r"^bisect-step: abort", text, re.M)),
     ]
-    if history == "vmxon":
-        results.insert(1, ("the non-compiling commit c4 was skipped (bisect-step exit 125)",
-                           re.search(rf"^git bisect skip {c4}", bisect_log or "", re.M)))
+    if nskip:
+        skip = commits[nskip - 1]
+        results.insert(1, (f"the non-compiling commit c{nskip} was skipped (bisect-step "
+                           "exit 125)",
+                           re.search(rf"^git bisect skip {skip}", bisect_log or "", re.M)))
     failed = 0
     for n, (what, ok) in enumerate(results, 1):
         print(f"{'ok' if ok else 'not ok'} {n} {what}")
@@ -251,6 +399,35 @@ def checks(log, bisect_log, found, commits, mode, history):
     for s in steps:
         print(f"#   {s}")
     return failed, len(results)
+
+
+def make_standin(tree, version):
+    """The stand-in tree of the lab kernel's VERSION, made anew (a few
+    files), committed and tagged."""
+    shutil.rmtree(tree, ignore_errors=True)
+    v, p, s = (kernels.upstream(version).split(".") + ["0", "0"])[:3]
+    for path, text in STANDIN_FILES.items():
+        full = os.path.join(tree, path)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "w") as f:
+            f.write(text.format(v=v, p=p, s=s) if path == "Makefile" else text)
+    git = Git(tree)
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", f"stand-in tree of Linux {v}.{p}.{s}")
+    git("tag", base_tag(version))
+    return git
+
+
+def standin_suite(directory):
+    suite = os.path.join(directory, "suite")
+    shutil.rmtree(suite, ignore_errors=True)
+    os.makedirs(os.path.join(suite, "x86"))
+    path = os.path.join(suite, "run_tests.sh")
+    with open(path, "w") as f:
+        f.write(STANDIN_SUITE)
+    os.chmod(path, 0o755)
+    return suite
 
 
 def source_of(history, source, cache):
@@ -286,18 +463,25 @@ def rehearse(cfg):
         raise Failed(f"another rehearsal is using {cfg.dir}")
     cache = os.environ.get("LAB_CACHE", os.path.join(LAB_DIR, "cache"))
     apt, kversion = source_of(cfg.history, cfg.source, cache)
-    tarball, version = kernels.fetch_source(apt, cfg.dir, kversion, msg)
-    src_pkg = f"linux-source-{kernels.major_minor(version)}"
     tree = os.path.join(cfg.dir, "linux")
-    git = make_repository(tree, tarball, version, src_pkg)
+    if cfg.history == "standin":
+        version = kversion
+        msg(f"a stand-in tree of Linux {kernels.upstream(version)} in {tree}")
+        git = make_standin(tree, version)
+    else:
+        tarball, version = kernels.fetch_source(apt, cfg.dir, kversion, msg)
+        src_pkg = f"linux-source-{kernels.major_minor(version)}"
+        git = make_repository(tree, tarball, version, src_pkg)
     git("bisect", "reset", check=False)
     git("checkout", "-q", "-f", "-B", "rehearsal", base_tag(version))
     git("clean", "-q", "-f", "-d", "-x")
     t_repo = time.time()
     commits = write_history(git, tree, HISTORIES[cfg.history])
-    msg("history: " + " ".join(f"c{i} {c[:12]}" + (" (breaks)" if i == 3 else "")
+    msg("history: " + " ".join(f"c{i} {c[:12]}" + (" (breaks)" if i == OUTCOME[cfg.history][0]
+                                                     else "")
                                for i, c in enumerate(commits, 1)))
-    suite = cfg.suite or build_suite(cfg.dir)
+    suite = cfg.suite or (standin_suite(cfg.dir) if cfg.history == "standin"
+                          else build_suite(cfg.dir))
     t_bisect = time.time()
     log, blog, found = bisect(git, tree, cfg, suite, commits, version)
     failed, total = checks(log, blog, found, commits, cfg.mode, cfg.history)

@@ -40,14 +40,40 @@ class Option(unittest.TestCase):
         self.assertIn("--emulator bochs-3.0 cannot run --cpu amd: Bochs's AMD model hangs",
                       str(e.exception))
 
-    def test_auto_stays_debians_bochs(self):
+    def test_auto_is_bochs_30(self):
+        """Without nested VMX on the host, auto runs the lab's Bochs 3.0 (and
+        tells the suite so); --emulator bochs keeps Debian's 2.7."""
         run = vmtest.Run(cli.vmtest_config([]))
         with mock.patch.object(machines, "host_has_nested", return_value=False):
             vmtest.choose_emulator(run)
+        self.assertEqual(run.emulator, "bochs-3.0")
+        self.assertEqual(machines.guest_env(run.emulator, []), ["NST_EMULATOR=bochs-3.0"])
+        run = vmtest.Run(cli.vmtest_config(["--emulator", "bochs"]))
+        with mock.patch.object(machines, "host_has_nested", return_value=False):
+            vmtest.choose_emulator(run)
         self.assertEqual(run.emulator, "bochs")
+        self.assertEqual(machines.guest_env(run.emulator, ["NST_EMULATOR=none"]),
+                         ["NST_EMULATOR=bochs-2.7", "NST_EMULATOR=none"])
+
+    def test_auto_choices(self):
+        self.assertEqual(vmtest.auto_emulator(cpus.INTEL, False), "bochs-3.0")
+        self.assertEqual(vmtest.auto_emulator(cpus.AMD, False), "tcg")
+        self.assertEqual(vmtest.auto_emulator(cpus.INTEL, True), "qemu")
+        self.assertEqual(vmtest.auto_emulator(cpus.AMD, True), "qemu")
+        # Every emulator auto may choose has its NST_EMULATOR name.
+        for e in (*vmtest.AUTO_EMULATOR.values(), "qemu", "bochs"):
+            self.assertIn(e, machines.NST_EMULATOR)
+
+    def test_auto_runs_amd_in_tcg(self):
+        run = vmtest.Run(cli.vmtest_config(["--cpu", "amd"]))
+        with mock.patch.object(machines, "host_has_nested", return_value=False):
+            vmtest.choose_emulator(run)
+        self.assertEqual(run.emulator, "tcg")
 
     def test_usage_text(self):
-        self.assertIn("bochs-3.0: Bochs 3.0 built from Debian's source", cli.VMTEST_USAGE)
+        self.assertIn("bochs-3.0: Bochs 3.0 built from\n", cli.VMTEST_USAGE)
+        self.assertIn("else\n                       bochs-3.0 (tcg)", cli.VMTEST_USAGE)
+        self.assertIn("bochs (Debian's Bochs 2.7)", cli.VMTEST_USAGE)
         self.assertIn("2.5x faster (--cpu intel only)", cli.VMTEST_USAGE)
         self.assertTrue(all(len(l) <= 80 for l in cli.VMTEST_USAGE.splitlines()))
 
@@ -125,6 +151,7 @@ class Build(unittest.TestCase):
             self.assertEqual(f.read(), SOURCE_DATA)
         self.assertTrue(os.path.isdir(work))
         log_file.write("configure: ok\n")
+        log_file.flush()
         time.sleep(delay)
         if fail:
             raise LabError(E_HOST, "bochs-3.0: make -j2 failed")
@@ -148,8 +175,9 @@ class Build(unittest.TestCase):
         self.assertTrue(self.stamp())
         self.assertTrue(bochsbuild.is_built(self.cache, FAKE_FILES))
         self.assertFalse(bochsbuild.is_built(self.cache))
-        self.assertIn("building Bochs 3.0 from Debian's source (about 5 minutes, once); "
-                      f"log: {self.cache}/bochs-3.0/build.log", self.logged)
+        self.assertIn("building Bochs 3.0 from Debian's source (about 5 minutes, once; a "
+                      f"progress line every 20 s); log: {self.cache}/bochs-3.0/build.log",
+                      self.logged)
         with open(os.path.join(self.cache, "bochs-3.0", "build.log")) as f:
             self.assertEqual(f.read(), "configure: ok\n")
         # The build tree is gone; the downloads stay.
@@ -230,6 +258,16 @@ class Build(unittest.TestCase):
             t.join()
         self.assertEqual((errors, self.builds), ([], 1))
 
+    def test_heartbeat_while_building(self):
+        """A build that prints nothing for a while: progress lines from the
+        build log, every heartbeat seconds."""
+        bochsbuild.ensure(self.cache, self.logged.append, mirror=f"file://{self.mirror}",
+                          files=FAKE_FILES, heartbeat=0.05,
+                          build=lambda *a: self.build(*a, delay=0.3))
+        beats = [l for l in self.logged if l.startswith("bochs-3.0: building for ")]
+        self.assertGreaterEqual(len(beats), 1)
+        self.assertIn("; last: configure: ok", beats[-1])
+
     def test_pinned_files(self):
         self.assertEqual(bochsbuild.SOURCE, (
             "pool/main/b/bochs/bochs_3.0+dfsg.orig.tar.xz",
@@ -238,6 +276,53 @@ class Build(unittest.TestCase):
                          "13f8f4bdd9bb5c07378b7e39042cb631ebdd41d00b0f1a3091caab17ca946a5b")
         self.assertIn("--enable-vmx=2", bochsbuild.CONFIGURE)
         self.assertNotIn("--enable-sb16", bochsbuild.CONFIGURE)
+
+
+# build.log as make -j2 writes it, shortened.
+MAKE_LOG = """\
+$ tar xf /c/bochs-3.0.dl/bochs_3.0+dfsg.orig.tar.xz
+$ ./configure --prefix=/c/bochs-3.0 --without-x11
+checking if g++ supports -c -o file.o... yes
+config.status: creating config.h
+$ make -j2
+make  libiodev.a
+make[1]: Entering directory '/c/.bochs-3.0.build.x/bochs-3.0/iodev/display'
+g++ -c   -I.. -I../.. -g -O2 -D_FILE_OFFSET_BITS=64    vga.cc -o vga.o
+g++ -c  -I.. -I./.. -D_LARGE_FILES -g -O2    devices.cc -o devices.o
+gcc -c -I.. -g -O2 fpu/softfloat.c -o softfloat.o
+g++ -c   -I.. -I../.. -g -O2 -D_FILE_OFFSET_BITS=64    vgacore.cc -o vgacore.o
+"""
+
+
+class Progress(unittest.TestCase):
+    def test_unpacking(self):
+        self.assertEqual(bochsbuild.build_progress("", 3),
+                         "bochs-3.0: building for 3 s: unpacking (about 5 min 57 s left)")
+
+    def test_configure(self):
+        text = MAKE_LOG[:MAKE_LOG.index("$ make")]
+        self.assertEqual(bochsbuild.build_progress(text, 25),
+                         "bochs-3.0: building for 25 s: configure (about 5 min 35 s left); "
+                         "last: config.status: creating config.h")
+
+    def test_make(self):
+        """Four compiles in 80 s: the 477 left at that pace."""
+        self.assertEqual(bochsbuild.build_progress(MAKE_LOG, 80),
+                         "bochs-3.0: building for 1 min 20 s: make, 4 of 481 files compiled, "
+                         "about 2 h 39 min left; last: compiling vgacore.cc")
+        self.assertIn("240 of 481 files compiled, about 2 min 00 s left",
+                      bochsbuild.build_progress(MAKE_LOG + "g++ -c x.cc -o x.o\n" * 236, 120))
+
+    def test_over_time(self):
+        self.assertIn("(longer than the 6 min 00 s expected)",
+                      bochsbuild.build_progress("$ ./configure --prefix=/c\n", 400))
+
+    def test_compile_lines_of_the_real_build(self):
+        """The pattern counts compiler runs, not configure's checks or links."""
+        lines = MAKE_LOG.splitlines()
+        self.assertEqual(sum(1 for l in lines if bochsbuild.COMPILE.match(l)), 4)
+        self.assertFalse(bochsbuild.COMPILE.match("g++ -o bochs main.o -lreadline"))
+        self.assertFalse(bochsbuild.COMPILE.match("checking whether gcc -c works... yes"))
 
 
 class Dependencies(unittest.TestCase):

@@ -40,10 +40,52 @@ class Edit(unittest.TestCase):
         rehearsal.edit(self.dir.name, "f.c", None, "int d;\n")
         self.assertTrue(self.text().endswith("int c;\nint d;\n"))
 
-    def test_each_history_breaks_at_c3(self):
+    def test_each_history_breaks_once_where_it_says(self):
         for name, history in rehearsal.HISTORIES.items():
-            self.assertIn("BREAKS", history[2][3], name)
+            bad, skip = rehearsal.OUTCOME[name]
+            self.assertIn("BREAKS", history[bad - 1][3], name)
             self.assertEqual(sum("BREAKS" in (h or (0, 0, 0, ""))[3] for h in history), 1)
+            if skip:
+                self.assertIn("does not compile", history[skip - 1][3], name)
+                self.assertIsNone(history[skip], name)     # the revert
+
+
+class Standin(unittest.TestCase):
+    """--history standin: the tree, its history and its suite, made in a
+    temporary folder (git, no kernel headers)."""
+
+    def test_tree_history_and_suite(self):
+        with tempfile.TemporaryDirectory() as d:
+            tree = os.path.join(d, "linux")
+            git = rehearsal.make_standin(tree, "6.1.192-3")
+            with open(os.path.join(tree, "Makefile")) as f:
+                self.assertTrue(f.read().startswith("VERSION = 6\nPATCHLEVEL = 1\n"
+                                                    "SUBLEVEL = 192\n"))
+            for folder in ("arch/x86/kvm", "virt/kvm"):
+                self.assertTrue(os.path.isdir(os.path.join(tree, folder)))
+            commits = rehearsal.write_history(git, tree, rehearsal.STANDIN_HISTORY)
+            self.assertEqual(len(commits), 6)
+            path = os.path.join(tree, rehearsal.STANDIN_KVM_INTEL)
+            with open(path) as f:
+                text = f.read()
+            # c6: c2's break is there, c3's error reverted.
+            self.assertIn("static bool vmxon_checks_cr4 = false;", text)
+            self.assertNotIn("no_such_symbol", text)
+            self.assertIn("module_param(ept, bool, 0444);", text)
+            suite = rehearsal.standin_suite(d)
+            self.assertTrue(os.access(os.path.join(suite, "run_tests.sh"), os.X_OK))
+            with open(os.path.join(suite, "run_tests.sh")) as f:
+                script = f.read()
+            self.assertIn("printf 'KTAP version 1\\n1..1\\n'", script)
+            self.assertIn('echo "0 passed, 1 failed, 0 skipped"', script)
+
+    def test_modules_mode_only(self):
+        from nstlab import cli
+        c = cli.rehearsal_config(["--history", "standin"], "/d")
+        self.assertEqual((c.dir, c.step_args, c.source), ("/d/standin", ["--params", "ept=1"],
+                                                         "newest"))
+        with self.assertRaises(cli.UsageError):
+            cli.rehearsal_config(["--history", "standin", "--mode", "kernel"], "/d")
 
 
 class Source(unittest.TestCase):
