@@ -54,7 +54,7 @@ import subprocess
 import sys
 import time
 
-from . import cli, deps, kernels, pins, progress
+from . import cli, deps, kernels, pins, progress, selftest
 from .errors import LabError, UsageError, Interrupted, install_signal_handlers
 
 LAB_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -420,14 +420,8 @@ def make_standin(tree, version):
 
 
 def standin_suite(directory):
-    suite = os.path.join(directory, "suite")
-    shutil.rmtree(suite, ignore_errors=True)
-    os.makedirs(os.path.join(suite, "x86"))
-    path = os.path.join(suite, "run_tests.sh")
-    with open(path, "w") as f:
-        f.write(STANDIN_SUITE)
-    os.chmod(path, 0o755)
-    return suite
+    shutil.rmtree(os.path.join(directory, "suite"), ignore_errors=True)
+    return selftest.script_suite(directory, "suite", STANDIN_SUITE)
 
 
 def source_of(history, source, cache):
