@@ -118,11 +118,10 @@ check_series() {
 		return 1
 	fi
 	for p in $patches; do
-		out=$(cd "$tree" && perl scripts/checkpatch.pl --strict --quiet --show-types \
-			--ignore "$IGNORE" "$p" 2>&1)
-		if [ $? -ne 0 ] || [ -n "$out" ]; then
+		res=$work/$(echo "$p" | tr / _)
+		if [ "$(cat "$res.rc" 2>/dev/null)" != 0 ] || [ -s "$res" ]; then
 			say "$bug: checkpatch: $(basename "$p"):"
-			echo "$out" | sed 's/^/    /'
+			sed 's/^/    /' "$res"
 			ok=0
 		fi
 	done
@@ -168,6 +167,18 @@ if ! python3 -c 'import ply, git' >/dev/null 2>&1; then
 fi
 
 prepare_tree
+work=$(mktemp -d "${TMPDIR:-/tmp}/upstream-check.XXXXXX") || exit 1
+trap 'rm -rf "$work"' EXIT
+
+# checkpatch on every patch first, one per CPU (it only reads the tree);
+# each result in $work/<path with _ for />, its exit code in .rc.
+ls "$here"/*/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null | grep -v '/0000-cover-letter\.patch$' |
+	xargs -r -P "$(nproc 2>/dev/null || echo 1)" -I{} sh -c '
+		res=$2/$(echo "$1" | tr / _)
+		cd "$3" && perl scripts/checkpatch.pl --strict --quiet --show-types \
+			--ignore "$4" "$1" > "$res" 2>&1
+		echo $? > "$res.rc"' sh {} "$work" "$tree" "$IGNORE"
+
 rc=0
 n=0
 for dir in "$here"/*/; do
