@@ -75,6 +75,22 @@ fetch() {
 	fi
 }
 
+# A line every 20 s while a long step runs, so that it is never silent for long.
+heartbeat_start() {
+	(start=$(date +%s)
+	 while sleep 20 </dev/null >/dev/null 2>&1 && kill -0 $$ 2>/dev/null; do
+		say "$1 ($(($(date +%s) - start)) s so far)"
+	 done) &
+	heartbeat=$!
+}
+
+heartbeat_stop() {
+	[ -n "$heartbeat" ] || return 0
+	kill "$heartbeat" 2>/dev/null
+	wait "$heartbeat" 2>/dev/null
+	heartbeat=
+}
+
 prepare_tree() {
 	[ -f "$tree/.git/upstream-check-base" ] && return 0
 	mkdir -p "$cache" || unavailable "cannot create $cache"
@@ -84,6 +100,7 @@ prepare_tree() {
 		unavailable "the download does not have the pinned sha256 $SHA256"
 	fi
 	say "unpacking $PKG $VER into $tree (once)"
+	heartbeat_start "still unpacking $PKG and making a git tree of it"
 	rm -rf "$tree" "$tree.tmp"
 	mkdir -p "$tree.tmp"
 	dpkg-deb --fsys-tarfile "$deb" | tar -xOf - "./usr/src/$PKG.tar.xz" | xz -dc |
@@ -96,6 +113,7 @@ prepare_tree() {
 		{ echo "upstream-check: error: cannot make a git tree of $PKG" >&2; exit 1; }
 	touch "$tree.tmp/.git/upstream-check-base"
 	mv "$tree.tmp" "$tree"
+	heartbeat_stop
 }
 
 # The hunk of PATCH that starts at old line LINE of FILE, from git am's
@@ -166,18 +184,23 @@ if ! python3 -c 'import ply, git' >/dev/null 2>&1; then
 		{ echo "upstream-check: error: checkpatch's SPDX check needs python3-ply and python3-git" >&2; exit 1; }
 fi
 
+heartbeat=
+trap 'heartbeat_stop' EXIT
 prepare_tree
 work=$(mktemp -d "${TMPDIR:-/tmp}/upstream-check.XXXXXX") || exit 1
-trap 'rm -rf "$work"' EXIT
+trap 'heartbeat_stop; rm -rf "$work"' EXIT
 
 # checkpatch on every patch first, one per CPU (it only reads the tree);
 # each result in $work/<path with _ for />, its exit code in .rc.
+say "checkpatch --strict on every patch"
+heartbeat_start "checkpatch still running"
 ls "$here"/*/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null | grep -v '/0000-cover-letter\.patch$' |
 	xargs -r -P "$(nproc 2>/dev/null || echo 1)" -I{} sh -c '
 		res=$2/$(echo "$1" | tr / _)
 		cd "$3" && perl scripts/checkpatch.pl --strict --quiet --show-types \
 			--ignore "$4" "$1" > "$res" 2>&1
 		echo $? > "$res.rc"' sh {} "$work" "$tree" "$IGNORE"
+heartbeat_stop
 
 rc=0
 n=0
