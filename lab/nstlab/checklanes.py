@@ -44,21 +44,22 @@ LANES = 2
 
 # Wall seconds of each kind of job on CI's 2-core machine with the other
 # lane busy: what plan() balances and the progress lines count down.
-# Measured in CI's make check before issue #29: the Intel self-check run of
-# 6.1 in Bochs 3.0, 747 s; the Bochs 3.0 build, 359 s with nothing beside it.  The
-# others from lab/README.md's tables: the normal Intel runs 241 s of Bochs
-# 3.0 emulator time on 6.1 plus the boot; the AMD lab 92-111 s per kernel
-# with --self-check, 51-60 s without.  Update them from the "took" lines at
-# the end of make check (also in CHECK_TOTAL.times).
+# Measured 2026-12-08 in bash .ci/run from a fresh clone (cold lab cache,
+# nothing else on the machine), the "took" lines: Intel normal runs 3 min 00
+# s and 3 min 08 s, the Intel self-check run of 6.1 5 min 29 s, the AMD runs
+# with --self-check 2 min 32 s and 2 min 38 s, the stand-in rehearsal 30 s,
+# the Bochs 3.0 build 280 s beside them; the AMD lab without --self-check
+# from lab/README.md (51-60 s).  Update them from the "took" lines at the
+# end of make check (also in CHECK_TOTAL.times).
 ESTIMATES = {
-    ("intel", "normal"): 300,
-    ("intel", "self-check run"): 750,
+    ("intel", "normal"): 190,
+    ("intel", "self-check run"): 330,
     ("amd", "normal"): 60,
-    ("amd", "normal and self-check"): 110,
-    ("rehearsal", "stand-in"): 100,
+    ("amd", "normal and self-check"): 155,
+    ("rehearsal", "stand-in"): 35,
 }
 # The Bochs 3.0 build beside the AMD runs, until the first Intel job can start.
-BOCHS_BUILD = 420
+BOCHS_BUILD = 300
 TIMEOUTS = {"normal": 2400, "self-check run": 3000}
 
 
