@@ -60,10 +60,12 @@ static const struct known_bug pending_dbg_lost_db_exiting = {
 	.seen = "6.1.192, 6.12.117, 7.3-rc7 (Bochs 3.0 lab)",
 };
 
-/* The rule assertions the bugs fail, and the wrong values they see there. */
-/* The CR3 that L1 gave L2, its first table's root. */
+/*
+ * The rule assertions the bugs fail, and the wrong values they see there.
+ * MODES_CR3: the CR3 that L1 gave L2, its first table's root.
+ */
 #define MODES_CR3	{ "x86/vmx_modes_test.c", "vmcs_read(GUEST_CR3)", 0x40007000 }
-/* EXIT_REASON_EXCEPTION_NMI: L2 faults on resuming. */
+/* EXIT_REASON_EXCEPTION_NMI (0): L2 faults on resuming. */
 #define MODES_RESTORE	{ "x86/vmx_modes_test.c", "exit_after_restore", 0 }
 #define ABORT_INDICATOR	{ "x86/vmx_msr_lists_test.c", "indicator", 0 }
 /* CR0 with its real NE (bit 5), where L1's read shadow has 0. */

@@ -348,12 +348,13 @@ static void take_rule_site(struct run *r, const char *line, size_t len)
 /* The report's message, "VALUE, expected ..." (self_check.h), after its site. */
 static void take_rule_value(struct run *r, const char *line, size_t len)
 {
-	char buf[64], *end;
+	static const char after[] = ", expected ";
+	char buf[64], *start, *end;
 
-	snprintf(buf, sizeof(buf), "%.*s", (int)(len < sizeof(buf) - 1 ? len : sizeof(buf) - 1),
-		 line);
-	r->rule_value = strtoull(buf + strspn(buf, " \t"), &end, 0);
-	r->rule_value_seen = end != buf + strspn(buf, " \t") && !strncmp(end, ", expected ", 11);
+	snprintf(buf, sizeof(buf), "%.*s", (int)len, line);
+	start = buf + strspn(buf, " \t");
+	r->rule_value = strtoull(start, &end, 0);
+	r->rule_value_seen = end != start && !strncmp(end, after, strlen(after));
 }
 
 /*
